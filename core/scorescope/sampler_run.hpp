@@ -1,0 +1,69 @@
+#pragma once
+// Choosing and running a sampler by name with its settings: what the CLI, scenes and the GUI
+// use. The defaults are the ones that give good samples on the toy targets (tested).
+#include <string>
+#include <string_view>
+
+#include "scorescope/samplers.hpp"
+#include "scorescope/time_grid.hpp"
+#include "scorescope/trajectory.hpp"
+
+namespace scorescope {
+
+enum class SamplerKind {
+  Ddpm,
+  Ddim,
+  ReverseSde,
+  OdeEuler,
+  OdeHeun,
+  OdeRk4,
+  OdeRk45,
+  Langevin,
+  AnnealedLangevin,
+  PredictorCorrector
+};
+
+// CLI names: ddpm, ddim, sde, ode-euler, ode-heun, ode-rk4, ode-rk45, langevin,
+// annealed-langevin, pc.
+std::string_view samplerName(SamplerKind kind);
+bool parseSamplerKind(std::string_view name, SamplerKind& out);
+std::string samplerNames();
+
+struct SamplerSettings {
+  SamplerKind kind = SamplerKind::OdeHeun;
+  // Number of steps. Annealed Langevin: levels x stepsPerLevel. RK45: the most steps it may take.
+  int steps = 100;
+  GridSpacing spacing = GridSpacing::Uniform;
+  double tEnd = -1.0;  // < 0: defaultTMin(process) (DDPM and DDIM always end at t = 0)
+  bool denoiseFinal = true;  // return D(x, tEnd) when s(tEnd) > 0 (Tweedie's last step)
+  DdpmVariance ddpmVariance = DdpmVariance::PosteriorBeta;
+  double ddimEta = 0.0;
+  Rk45Options rk45;
+  double langevinNoiseLevel = 0.05;  // plain Langevin samples p_t at the t where s/a is this
+  double langevinStepSize = 1e-3;    // eta
+  int stepsPerLevel = 100;         // annealed Langevin T
+  double annealedEpsilon = 2e-5;   // eta_L at the last level (sigma_L = 0.01)
+  int correctorSteps = 1;          // predictor-corrector M
+  double correctorSnr = 0.16;      // predictor-corrector r
+};
+
+// One line naming the bad field and its allowed range, or empty when valid.
+std::string validateSamplerSettings(const SamplerSettings& settings);
+
+// The step count that gives good samples with each sampler (the CLI's default --steps).
+int defaultSteps(SamplerKind kind);
+
+// Where a run of these settings starts: the prior N(0, s(1)^2 I), except plain Langevin, which
+// starts from N(0, I) (it runs at a fixed small t and would never leave a VE prior).
+Points initialParticles(const Process& process, const SamplerSettings& settings, Eigen::Index n,
+                        const CounterRng& rng);
+
+// Runs the sampler from `x` (normally initialParticles) and records the trajectory. With
+// denoiseFinal the Tweedie estimate D(x, tEnd) is reported as one more step at t = 0.
+Trajectory runSampler(const ScoreModel& model, const SamplerSettings& settings, Points x,
+                      const CounterRng& rng, const RecordOptions& record = {},
+                      const StepCallback& progress = {});
+// The step count the recorder should expect for these settings.
+int expectedSteps(const SamplerSettings& settings);
+
+}  // namespace scorescope

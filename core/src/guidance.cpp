@@ -1,0 +1,109 @@
+#include "scorescope/guidance.hpp"
+
+#include <cassert>
+#include <stdexcept>
+
+#include "scorescope/parametrization.hpp"
+
+namespace scorescope {
+namespace {
+
+std::shared_ptr<const Target> conditionalOf(const Target& target, int label) {
+  std::shared_ptr<const Target> conditional = target.conditional(label);
+  assert(conditional && "ClassifierGuidance: expected a label that has data");
+  return conditional;
+}
+
+}  // namespace
+
+Points exactClassLogPosteriorGradient(const Target& target, const Process& process,
+                                      const Points& x, double t, int label) {
+  // p_t(y | x) = W_y p_t(x | y) / p_t(x), so grad log p_t(y | x) = score_y(x) - score(x).
+  const double a = process.a(t);
+  const double s = process.s(t);
+  const std::unique_ptr<Target> conditional = target.conditional(label);
+  assert(conditional && "exactClassLogPosteriorGradient(): expected a label that has data");
+  return conditional->evaluate(x, a, s, {.score = true}).score -
+         target.evaluate(x, a, s, {.score = true}).score;
+}
+
+ClassifierGuidance::ClassifierGuidance(std::shared_ptr<const Target> target, Process process,
+                                       int label, double gamma)
+    : unconditional_(target, process),
+      conditional_(conditionalOf(*target, label), process),
+      gamma_(gamma) {}
+
+Points ClassifierGuidance::score(const Points& x, double t) const {
+  const Points unconditional = unconditional_.score(x, t);
+  const Points classGradient = conditional_.score(x, t) - unconditional;  // grad log p_t(y | x)
+  return unconditional + gamma_ * classGradient;
+}
+
+std::string_view cfgConventionName(CfgConvention c) {
+  switch (c) {
+    case CfgConvention::HoSalimans: return "w (Ho & Salimans)";
+    case CfgConvention::Lecture: return "gamma = 1 + w (lecture)";
+  }
+  throw std::logic_error("cfgConventionName(): unknown convention");
+}
+
+double lectureGammaFromW(double w) { return 1.0 + w; }
+
+ClassifierFreeGuidance::ClassifierFreeGuidance(std::shared_ptr<const ScoreModel> conditional,
+                                               std::shared_ptr<const ScoreModel> unconditional,
+                                               double scale, CfgConvention convention)
+    : conditional_(std::move(conditional)),
+      unconditional_(std::move(unconditional)),
+      scale_(scale),
+      convention_(convention) {}
+
+Points ClassifierFreeGuidance::score(const Points& x, double t) const {
+  const double s = process().s(t);
+  const Points epsC = noiseFromScore(conditional_->score(x, t), s);
+  const Points epsU = noiseFromScore(unconditional_->score(x, t), s);
+  Points guided;
+  switch (convention_) {
+    case CfgConvention::HoSalimans: guided = (1.0 + scale_) * epsC - scale_ * epsU; break;
+    case CfgConvention::Lecture: guided = scale_ * epsC + (1.0 - scale_) * epsU; break;
+    default: throw std::logic_error("ClassifierFreeGuidance: unknown convention");
+  }
+  return scoreFromNoise(guided, s);
+}
+
+Eigen::VectorXd DistanceToPoint::value(const Points& denoised) const {
+  return 0.5 * (denoised.rowwise() - target_.transpose()).rowwise().squaredNorm();
+}
+
+Points DistanceToPoint::gradient(const Points& denoised) const {
+  return denoised.rowwise() - target_.transpose();
+}
+
+UniversalGuidance::UniversalGuidance(std::shared_ptr<const ScoreModel> base,
+                                     std::shared_ptr<const DifferentiableLoss> loss,
+                                     double strength)
+    : base_(std::move(base)), loss_(std::move(loss)), strength_(strength) {}
+
+Points UniversalGuidance::lossGradient(const Points& x, double t) const {
+  const double a = process().a(t);
+  const double s = process().s(t);
+  JacobianPerPoint jacobian;
+  const Points score = base_->scoreWithJacobian(x, t, jacobian);
+  const Points denoised = denoiserFromScore(x, score, a, s);
+  const Points dL = loss_->gradient(denoised);
+  // grad_x L = J_D^T dL with J_D = (I + s^2 J_score) / a; J_score is row-major (xx, xy, yx, yy).
+  const double s2 = s * s;
+  Points g(x.rows(), 2);
+  g.col(0) = (dL.col(0) + s2 * (jacobian.col(0).cwiseProduct(dL.col(0)) +
+                                jacobian.col(2).cwiseProduct(dL.col(1)))) / a;
+  g.col(1) = (dL.col(1) + s2 * (jacobian.col(1).cwiseProduct(dL.col(0)) +
+                                jacobian.col(3).cwiseProduct(dL.col(1)))) / a;
+  return g;
+}
+
+Points UniversalGuidance::score(const Points& x, double t) const {
+  const double s = process().s(t);
+  const Points eps = base_->noise(x, t) + strength_ * lossGradient(x, t);
+  return scoreFromNoise(eps, s);
+}
+
+}  // namespace scorescope

@@ -1,0 +1,52 @@
+#include "scorescope/time_grid.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+
+namespace scorescope {
+
+double timeForNoiseLevel(const Process& process, double sigma) {
+  auto level = [&](double t) { return process.s(t) / process.a(t); };
+  if (sigma <= level(0.0)) return 0.0;
+  if (sigma >= level(1.0)) return 1.0;
+  double lo = 0.0;
+  double hi = 1.0;
+  for (int i = 0; i < 100 && hi - lo > 1e-15; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (level(mid) < sigma ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+double defaultTMin(const Process& process) { return timeForNoiseLevel(process, kMinNoiseLevel); }
+
+std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,
+                                 GridSpacing spacing) {
+  assert(steps >= 1 && tEnd >= 0.0 && tEnd < 1.0 && "makeTimeGrid(): expected steps >= 1, 0 <= tEnd < 1");
+  std::vector<double> ts(static_cast<std::size_t>(steps) + 1);
+  switch (spacing) {
+    case GridSpacing::Uniform:
+      for (int i = 0; i <= steps; ++i) ts[i] = 1.0 - (1.0 - tEnd) * i / steps;
+      break;
+    case GridSpacing::Karras: {
+      const double sigmaMax = process.s(1.0) / process.a(1.0);
+      const double sigmaMin = process.s(tEnd) / process.a(tEnd);
+      const std::vector<double> sigmas = karrasSigmas(steps + 1, sigmaMin, sigmaMax);
+      for (int i = 0; i <= steps; ++i) ts[i] = timeForNoiseLevel(process, sigmas[i]);
+      ts.front() = 1.0;
+      ts.back() = tEnd;
+      break;
+    }
+    default: throw std::logic_error("makeTimeGrid(): unknown spacing");
+  }
+  if (process.isDiscrete()) {
+    const double total = process.params().ddpmSteps;
+    for (double& t : ts) t = std::round(t * total) / total;
+    ts.erase(std::unique(ts.begin(), ts.end()), ts.end());
+  }
+  return ts;
+}
+
+}  // namespace scorescope
