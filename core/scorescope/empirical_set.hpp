@@ -25,6 +25,7 @@ class EmpiricalSet final : public Target {
   FieldValues evaluate(const Points& x, double a, double s, FieldRequest request) const override;
   // The exact denoiser D(x) of the formula above.
   Points denoise(const Points& x, double a, double s) const;
+  bool hasDensityAtZeroNoise() const override { return false; }
   Points sample(Eigen::Index n, const CounterRng& rng, Labels* labels) const override;
   int labelCount() const override { return labelCount_; }
   std::unique_ptr<Target> conditional(int label) const override;

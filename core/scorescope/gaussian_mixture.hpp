@@ -34,6 +34,7 @@ class GaussianMixture final : public Target {
   const std::vector<MixtureComponent>& components() const { return components_; }
 
   FieldValues evaluate(const Points& x, double a, double s, FieldRequest request) const override;
+  bool hasDensityAtZeroNoise() const override { return true; }
   Points sample(Eigen::Index n, const CounterRng& rng, Labels* labels) const override;
   int labelCount() const override { return labelCount_; }
   std::unique_ptr<Target> conditional(int label) const override;

@@ -33,6 +33,9 @@ class Target {
   // Requires a > 0 and s >= 0 (s = 0 only where the target has a density at t = 0).
   virtual FieldValues evaluate(const Points& x, double a, double s, FieldRequest request) const = 0;
 
+  // True when p_0 has a density, so evaluate() accepts s = 0 (a mixture; not a point set).
+  virtual bool hasDensityAtZeroNoise() const = 0;
+
   // n exact samples of p_0; labels (may be null) receive each sample's class.
   virtual Points sample(Eigen::Index n, const CounterRng& rng, Labels* labels) const = 0;
 

@@ -10,7 +10,7 @@
 namespace scorescope {
 namespace {
 
-constexpr Eigen::Index kBlock = 256;
+constexpr Eigen::Index kBlock = 128;
 
 std::string formatMatrix(const Eigen::Matrix2d& m) {
   std::ostringstream out;
@@ -87,37 +87,68 @@ FieldValues GaussianMixture::evaluate(const Points& x, double a, double s,
 #pragma omp parallel
   {
     Eigen::ArrayXXd logit, gx, gy;
-    Eigen::ArrayXd dx, dy;
+    Eigen::ArrayXd peak, total, sx, sy;
 #pragma omp for schedule(static)
     for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
       const Eigen::Index b = std::min(kBlock, n - begin);
       logit.resize(b, count);
       gx.resize(b, count);
       gy.resize(b, count);
-      const auto px = x.col(0).segment(begin, b).array();
-      const auto py = x.col(1).segment(begin, b).array();
+      const double* px = x.col(0).data() + begin;
+      const double* py = x.col(1).data() + begin;
+      peak.resize(b);
+      // One fused pass per component: g_k = C_k^{-1} (a mu_k - x), and the log-weight of the
+      // component, since (x - a mu_k)^T C_k^{-1} (x - a mu_k) = -d . g_k.
       for (Eigen::Index k = 0; k < count; ++k) {
         const NoisedComponent& c = noised[static_cast<std::size_t>(k)];
-        dx = px - c.cx;
-        dy = py - c.cy;
-        // g_k = C_k^{-1} (a mu_k - x), and (x - a mu_k)^T C_k^{-1} (x - a mu_k) = -d . g_k.
-        gx.col(k) = -(c.pxx * dx + c.pxy * dy);
-        gy.col(k) = -(c.pxy * dx + c.pyy * dy);
-        logit.col(k) = c.logScale + 0.5 * (dx * gx.col(k) + dy * gy.col(k));
+        double* gxk = gx.col(k).data();
+        double* gyk = gy.col(k).data();
+        double* lk = logit.col(k).data();
+        double* top = peak.data();
+        const bool first = k == 0;
+#pragma omp simd
+        for (Eigen::Index i = 0; i < b; ++i) {
+          const double dx = px[i] - c.cx;
+          const double dy = py[i] - c.cy;
+          const double gxi = -(c.pxx * dx + c.pxy * dy);
+          const double gyi = -(c.pxy * dx + c.pyy * dy);
+          gxk[i] = gxi;
+          gyk[i] = gyi;
+          lk[i] = c.logScale + 0.5 * (dx * gxi + dy * gyi);
+          top[i] = first ? lk[i] : std::max(top[i], lk[i]);
+        }
       }
-      const Eigen::ArrayXd peak = logit.rowwise().maxCoeff();
-      logit = (logit.colwise() - peak).exp();  // unnormalised responsibilities
-      const Eigen::ArrayXd total = logit.rowwise().sum();
+      // Column by column so Eigen uses its vectorised exp (a broadcast over the whole block
+      // would fall back to scalar std::exp).
+      total.setZero(b);
+      for (Eigen::Index k = 0; k < count; ++k) {
+        logit.col(k) = (logit.col(k) - peak).exp();  // unnormalised responsibilities
+        total += logit.col(k);
+      }
       if (request.logDensity) out.logDensity.segment(begin, b) = peak + total.log();
       if (!(request.score || request.hessian || request.classPosterior)) continue;
-      logit.colwise() /= total;  // responsibilities r_k
+      const Eigen::ArrayXd inverseTotal = total.inverse();
+      sx.setZero(b);
+      sy.setZero(b);
+      for (Eigen::Index k = 0; k < count; ++k) {
+        double* r = logit.col(k).data();
+        const double* gxk = gx.col(k).data();
+        const double* gyk = gy.col(k).data();
+        const double* inv = inverseTotal.data();
+        double* sxp = sx.data();
+        double* syp = sy.data();
+#pragma omp simd
+        for (Eigen::Index i = 0; i < b; ++i) {
+          r[i] *= inv[i];  // responsibility r_k
+          sxp[i] += r[i] * gxk[i];
+          syp[i] += r[i] * gyk[i];
+        }
+      }
       if (request.score || request.hessian) {
-        out.score.col(0).segment(begin, b) = (logit * gx).rowwise().sum();
-        out.score.col(1).segment(begin, b) = (logit * gy).rowwise().sum();
+        out.score.col(0).segment(begin, b) = sx.matrix();
+        out.score.col(1).segment(begin, b) = sy.matrix();
       }
       if (request.hessian) {
-        const auto sx = out.score.col(0).segment(begin, b).array();
-        const auto sy = out.score.col(1).segment(begin, b).array();
         Eigen::ArrayXd hxx = -sx * sx, hxy = -sx * sy, hyy = -sy * sy;
         for (Eigen::Index k = 0; k < count; ++k) {
           const NoisedComponent& c = noised[static_cast<std::size_t>(k)];

@@ -1,0 +1,355 @@
+#include "cli/cli.hpp"
+
+#include <QCommandLineParser>
+#include <QElapsedTimer>
+#include <QTextStream>
+#include <cstdio>
+
+#include "cli/bench.hpp"
+#include "cli/options.hpp"
+#include "io/points_csv.hpp"
+#include "io/text_file.hpp"
+#include "scorescope/guidance.hpp"
+#include "scorescope/metrics.hpp"
+#include "scorescope/parallel.hpp"
+#include "scorescope/presets.hpp"
+#include "scorescope/sampler_run.hpp"
+#include "scorescope/time_grid.hpp"
+
+namespace scorescope::cli {
+namespace {
+
+constexpr long long kMaxParticles = 100'000'000;
+
+QTextStream& out() {
+  static QTextStream stream(stdout);
+  return stream;
+}
+
+int failWith(const QString& command, const QString& message) {
+  QTextStream(stderr) << "scorescope " << command << ": " << message << Qt::endl;
+  return 2;
+}
+
+void addCommon(QCommandLineParser& parser, const QString& summary) {
+  parser.setApplicationDescription(summary);
+  parser.addHelpOption();
+  parser.addOption({"target", "Preset (" + QString::fromStdString(presetNames()) +
+                                  ") or a mixture .json file.", "T"});
+  parser.addOption({"threads", "Worker threads (default: one per core).", "N"});
+}
+
+void addProcess(QCommandLineParser& parser) {
+  parser.addOption({"process", "Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
+}
+
+// Labels for points under the target: the most probable class at the sampler noise floor.
+Labels classify(const Target& target, const Points& x) {
+  const Eigen::MatrixXd posterior =
+      target.evaluate(x, 1.0, kMinNoiseLevel, {.classPosterior = true}).classPosterior;
+  Labels labels(x.rows());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) posterior.row(i).maxCoeff(&labels(i));
+  return labels;
+}
+
+QString writePoints(const QString& path, const Points& x, const Labels* labels) {
+  const Eigen::VectorXd xs = x.col(0), ys = x.col(1);
+  QStringList header{"x", "y"};
+  if (labels) header << "label";
+  return io::writeFileAtomically(path, io::formatCsv(header, {&xs, &ys}, labels));
+}
+
+// Applies --threads; returns false (with the reader failed) on a bad value.
+void applyThreads(OptionReader& read) {
+  const long long threads = read.integer("threads", 0, 1, 256);
+  if (!read.failed()) setThreadCount(static_cast<int>(threads));
+}
+
+bool parse(QCommandLineParser& parser, const QStringList& args, const QString& command, int& status) {
+  if (!parser.parse(args.mid(1))) {
+    status = failWith(command, parser.errorText());
+    return false;
+  }
+  if (parser.isSet("help")) {
+    out() << parser.helpText();
+    out().flush();
+    status = 0;
+    return false;
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    status = failWith(command, "unexpected argument '" + parser.positionalArguments().first() + "'");
+    return false;
+  }
+  return true;
+}
+
+int sample(const QStringList& args) {
+  const QString command = "sample";
+  QCommandLineParser parser;
+  addCommon(parser, "Draw samples with a sampler driven by the exact score of the target.\n"
+                    "Samplers run from t = 1 down to t_min, the time where s(t)/a(t) = 0.01 "
+                    "(about 1e-3 for vp and ddpm, 1e-5 for ou, 0 for ve), then return Tweedie's "
+                    "denoised mean D(x, t_min); ddpm and ddim step on the grid k/T down to t = 0.");
+  addProcess(parser);
+  parser.addOptions({
+      {"sampler", "Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
+      {"steps", "Steps (default: ddpm 1000, ode-rk45 500 = most steps, langevin 1000, "
+                "annealed-langevin 1000 = 10 levels x 100, others 100).", "N"},
+      {"n", "Number of samples (default 10000).", "N"},
+      {"seed", "Random seed (default 0).", "S"},
+      {"out", "Output CSV: x,y[,label].", "FILE"},
+      {"eta", "DDIM eta in [0, 1] (default 0, deterministic).", "E"},
+      {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
+      {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
+      {"langevin-step", "Plain Langevin step eta (default 1e-3), run at noise level s/a = 0.05.", "E"},
+      {"steps-per-level", "Annealed Langevin steps per level T (default 100).", "T"},
+      {"annealed-eps", "Annealed Langevin eta at the last level (default 2e-5).", "E"},
+      {"corrector-steps", "Predictor-corrector Langevin steps M (default 1).", "M"},
+      {"snr", "Predictor-corrector signal-to-noise ratio r (default 0.16).", "R"},
+      {"rtol", "ode-rk45 relative tolerance (default 1e-4).", "R"},
+      {"atol", "ode-rk45 absolute tolerance (default 1e-4).", "A"},
+      {"no-denoise", "Return x at t_min instead of the denoised mean."},
+      {"class", "Class label to condition or guide on.", "Y"},
+      {"guidance", "none (default; with --class: exact conditional), classifier, or cfg.", "G"},
+      {"scale", "Guidance scale: classifier gamma, or cfg w / gamma (default 1).", "G"},
+      {"cfg-convention", "cfg scale convention: w (Ho & Salimans, default) or gamma (= 1 + w).", "C"},
+  });
+  int status = 0;
+  if (!parse(parser, args, command, status)) return status;
+
+  OptionReader read(parser);
+  applyThreads(read);
+  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  const std::shared_ptr<const Target> target = read.target(seed);
+  const Process process(read.process());
+  SamplerSettings settings;
+  const QString samplerName = read.text("sampler", true);
+  if (!read.failed() && !parseSamplerKind(samplerName.toStdString(), settings.kind)) {
+    read.fail(QStringLiteral("--sampler: unknown '%1'; expected one of %2")
+                  .arg(samplerName, QString::fromStdString(samplerNames())));
+  }
+  settings.steps = static_cast<int>(read.integer("steps", defaultSteps(settings.kind), 1, 100000));
+  const auto n = static_cast<Eigen::Index>(read.integer("n", 10000, 1, kMaxParticles));
+  const QString outPath = read.text("out", true);
+  settings.ddimEta = read.number("eta", 0.0, 0.0, 1.0);
+  if (parser.isSet("eta") && settings.kind != SamplerKind::Ddim) {
+    read.fail("--eta: only used by --sampler ddim");
+  }
+  const QString variance = parser.value("variance");
+  if (variance == "beta") settings.ddpmVariance = DdpmVariance::Beta;
+  else if (!variance.isEmpty() && variance != "posterior")
+    read.fail("--variance: unknown '" + variance + "'; expected posterior or beta");
+  const QString grid = parser.value("grid");
+  if (grid == "karras") settings.spacing = GridSpacing::Karras;
+  else if (!grid.isEmpty() && grid != "uniform")
+    read.fail("--grid: unknown '" + grid + "'; expected uniform or karras");
+  settings.langevinStepSize = read.number("langevin-step", settings.langevinStepSize, 1e-12, 10.0);
+  settings.stepsPerLevel = static_cast<int>(read.integer("steps-per-level", settings.stepsPerLevel, 1, 100000));
+  settings.annealedEpsilon = read.number("annealed-eps", settings.annealedEpsilon, 1e-12, 10.0);
+  settings.correctorSteps = static_cast<int>(read.integer("corrector-steps", settings.correctorSteps, 0, 100));
+  settings.correctorSnr = read.number("snr", settings.correctorSnr, 1e-6, 10.0);
+  settings.rk45.rtol = read.number("rtol", settings.rk45.rtol, 1e-12, 1.0);
+  settings.rk45.atol = read.number("atol", settings.rk45.atol, 1e-12, 1.0);
+  settings.denoiseFinal = !parser.isSet("no-denoise");
+
+  const QString guidance = parser.isSet("guidance") ? parser.value("guidance") : "none";
+  if (guidance != "none" && guidance != "classifier" && guidance != "cfg") {
+    read.fail("--guidance: unknown '" + guidance + "'; expected none, classifier or cfg");
+  }
+  const double scale = read.number("scale", 1.0, 0.0, 100.0);
+  const QString convention = parser.isSet("cfg-convention") ? parser.value("cfg-convention") : "w";
+  if (convention != "w" && convention != "gamma") {
+    read.fail("--cfg-convention: unknown '" + convention + "'; expected w or gamma");
+  }
+  int label = -1;
+  if (target && !read.failed()) {
+    if (parser.isSet("class")) {
+      label = static_cast<int>(read.integer("class", 0, 0, target->labelCount() - 1));
+      if (!read.failed() && !target->conditional(label)) {
+        read.fail(QStringLiteral("--class: class %1 has no data in this target").arg(label));
+      }
+    } else if (guidance != "none") {
+      read.fail("--class: required with --guidance " + guidance + "; expected an integer in [0, " +
+                QString::number(target->labelCount() - 1) + "]");
+    }
+  }
+  if (!read.failed()) {
+    const std::string invalid = validateSamplerSettings(settings);
+    if (!invalid.empty()) read.fail("--" + QString::fromStdString(invalid));
+  }
+  if (read.failed()) return failWith(command, read.error());
+
+  std::shared_ptr<const ScoreModel> model;
+  if (label < 0) {
+    model = std::make_shared<ExactScore>(target, process);
+  } else if (guidance == "none") {
+    model = std::make_shared<ExactScore>(std::shared_ptr<const Target>(target->conditional(label)), process);
+  } else if (guidance == "classifier") {
+    model = std::make_shared<ClassifierGuidance>(target, process, label, scale);
+  } else {
+    model = std::make_shared<ClassifierFreeGuidance>(
+        std::make_shared<ExactScore>(std::shared_ptr<const Target>(target->conditional(label)), process),
+        std::make_shared<ExactScore>(target, process), scale,
+        convention == "w" ? CfgConvention::HoSalimans : CfgConvention::Lecture);
+  }
+
+  QElapsedTimer timer;
+  timer.start();
+  const CounterRng rng(seed);
+  RecordOptions record;
+  record.memoryBudgetBytes = 0;  // only the final batch is needed here
+  const Trajectory run =
+      runSampler(*model, settings, initialParticles(process, settings, n, rng), rng, record);
+  if (!run.final.allFinite()) {
+    return failWith(command, "the sampler diverged (non-finite values); try more --steps or a smaller step size");
+  }
+  const Labels labels = classify(*target, run.final);
+  const QString error = writePoints(outPath, run.final, target->labelCount() > 1 ? &labels : nullptr);
+  if (!error.isEmpty()) return failWith(command, error);
+  out() << QStringLiteral("wrote %1 samples to %2 (%3, %4, %5 steps, %6 s)\n")
+               .arg(n)
+               .arg(outPath, samplerName, QString::fromUtf8(processName(process.kind()).data()))
+               .arg(run.times.size() - 1)
+               .arg(static_cast<double>(timer.elapsed()) / 1000.0);
+  out().flush();
+  return 0;
+}
+
+int forward(const QStringList& args) {
+  const QString command = "forward";
+  QCommandLineParser parser;
+  addCommon(parser, "Noise data samples: x_t = a(t) x0 + s(t) eps (labels are the data's classes).");
+  addProcess(parser);
+  parser.addOptions({{"t", "Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
+                     {"n", "Number of samples (default 10000).", "N"},
+                     {"seed", "Random seed (default 0).", "S"},
+                     {"out", "Output CSV: x,y,label.", "FILE"}});
+  int status = 0;
+  if (!parse(parser, args, command, status)) return status;
+  OptionReader read(parser);
+  applyThreads(read);
+  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  const std::shared_ptr<const Target> target = read.target(seed);
+  const Process process(read.process());
+  if (!parser.isSet("t")) read.fail("--t: required option is missing; expected a time in [0, 1]");
+  const double t = read.number("t", 0.0, 0.0, 1.0);
+  const auto n = static_cast<Eigen::Index>(read.integer("n", 10000, 1, kMaxParticles));
+  const QString outPath = read.text("out", true);
+  if (read.failed()) return failWith(command, read.error());
+
+  const CounterRng rng(seed);
+  Labels labels;
+  const Points x0 = target->sample(n, rng.derive(1), &labels);
+  const Points xt = process.sampleForward(x0, t, rng.derive(2));
+  const QString error = writePoints(outPath, xt, &labels);
+  if (!error.isEmpty()) return failWith(command, error);
+  out() << QStringLiteral("wrote %1 noised samples at t = %2 (a = %3, s = %4) to %5\n")
+               .arg(n).arg(t).arg(process.a(t)).arg(process.s(t)).arg(outPath);
+  out().flush();
+  return 0;
+}
+
+// Shared by score and nll: --points FILE.
+std::optional<Points> readPoints(const QCommandLineParser& parser, OptionReader& read) {
+  const QString path = read.text("points", true);
+  if (read.failed()) return std::nullopt;
+  QString error;
+  auto csv = io::readPointsCsv(path, error);
+  if (!csv) {
+    read.fail("--points: " + error);
+    return std::nullopt;
+  }
+  (void)parser;
+  return std::move(csv->points);
+}
+
+int score(const QStringList& args) {
+  const QString command = "score";
+  QCommandLineParser parser;
+  addCommon(parser, "Exact score grad log p_t at given points.");
+  addProcess(parser);
+  parser.addOptions({{"t", "Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
+                     {"points", "Input CSV with header x,y[,label].", "FILE"},
+                     {"out", "Output CSV: x,y,sx,sy.", "FILE"}});
+  int status = 0;
+  if (!parse(parser, args, command, status)) return status;
+  OptionReader read(parser);
+  applyThreads(read);
+  const std::shared_ptr<const Target> target = read.target(0);
+  const Process process(read.process());
+  if (!parser.isSet("t")) read.fail("--t: required option is missing; expected a time in [0, 1]");
+  const double t = read.number("t", 0.0, 0.0, 1.0);
+  const std::optional<Points> points = read.failed() ? std::nullopt : readPoints(parser, read);
+  const QString outPath = read.text("out", true);
+  if (!read.failed() && process.s(t) == 0.0 && !target->hasDensityAtZeroNoise()) {
+    read.fail(QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
+  }
+  if (read.failed()) return failWith(command, read.error());
+
+  const Points score = target->evaluate(*points, process.a(t), process.s(t), {.score = true}).score;
+  const Eigen::VectorXd xs = points->col(0), ys = points->col(1), sx = score.col(0), sy = score.col(1);
+  const QString error =
+      io::writeFileAtomically(outPath, io::formatCsv({"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy}));
+  if (!error.isEmpty()) return failWith(command, error);
+  out() << QStringLiteral("wrote %1 scores at t = %2 to %3\n").arg(points->rows()).arg(t).arg(outPath);
+  out().flush();
+  return 0;
+}
+
+int nll(const QStringList& args) {
+  const QString command = "nll";
+  QCommandLineParser parser;
+  addCommon(parser, "Negative log-likelihood -log p_t0(x) by the probability-flow ODE with the exact "
+                    "score and exact 2D divergence, integrated with RK4 from t0 = t_min (where "
+                    "s/a = 0.01) to 1.");
+  addProcess(parser);
+  parser.addOptions({{"points", "Input CSV with header x,y[,label].", "FILE"},
+                     {"steps", "RK4 steps (default 200).", "N"},
+                     {"prior", "log p_1 used at t = 1: gaussian N(0, s(1)^2 I) (default) or exact.", "P"},
+                     {"out", "Output CSV: x,y,nll.", "FILE"}});
+  int status = 0;
+  if (!parse(parser, args, command, status)) return status;
+  OptionReader read(parser);
+  applyThreads(read);
+  const std::shared_ptr<const Target> target = read.target(0);
+  const Process process(read.process());
+  const int steps = static_cast<int>(read.integer("steps", 200, 1, 100000));
+  const QString prior = parser.isSet("prior") ? parser.value("prior") : "gaussian";
+  if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + prior + "'; expected gaussian or exact");
+  const std::optional<Points> points = read.failed() ? std::nullopt : readPoints(parser, read);
+  const QString outPath = read.text("out", true);
+  if (read.failed()) return failWith(command, read.error());
+
+  const ExactScore model(target, process);
+  LogDensityFn logPrior = gaussianPrior(process);
+  if (prior == "exact") {
+    logPrior = [&](const Points& x) {
+      return target->evaluate(x, process.a(1.0), process.s(1.0), {.logDensity = true}).logDensity;
+    };
+  }
+  const Eigen::VectorXd nll = -pfOdeLogLikelihood(model, *points, defaultTMin(process), steps, logPrior);
+  const Eigen::VectorXd xs = points->col(0), ys = points->col(1);
+  const QString error = io::writeFileAtomically(outPath, io::formatCsv({"x", "y", "nll"}, {&xs, &ys, &nll}));
+  if (!error.isEmpty()) return failWith(command, error);
+  out() << QStringLiteral("wrote %1 log-likelihoods to %2 (mean nll %3)\n").arg(points->rows()).arg(outPath).arg(nll.mean());
+  out().flush();
+  return 0;
+}
+
+const QStringList kCommands{"sample", "forward", "score", "nll", "bench"};
+
+}  // namespace
+
+bool isCommand(const QStringList& args) { return args.size() >= 2 && kCommands.contains(args[1]); }
+
+int run(const QStringList& args) {
+  const QString command = args.value(1);
+  if (command == "sample") return sample(args);
+  if (command == "forward") return forward(args);
+  if (command == "score") return score(args);
+  if (command == "nll") return nll(args);
+  if (command == "bench") return bench(args);
+  return failWith(command, "unknown command; expected one of " + kCommands.join(", "));
+}
+
+}  // namespace scorescope::cli

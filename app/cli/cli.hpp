@@ -1,0 +1,15 @@
+#pragma once
+// The headless front end: `scorescope <command> [options]`. Commands: sample, forward, score,
+// nll, bench. Every command validates all of its input before computing and writes its output
+// atomically, so bad input prints one line naming the field and allowed values, exits with a
+// non-zero status and leaves no output file.
+#include <QStringList>
+
+namespace scorescope::cli {
+
+// True when args[1] names a command, so main() can run headless without a display.
+bool isCommand(const QStringList& args);
+// args[0] is the program, args[1] the command. Returns the process exit status.
+int run(const QStringList& args);
+
+}  // namespace scorescope::cli

@@ -1,0 +1,72 @@
+#include "cli/options.hpp"
+
+#include <QFileInfo>
+#include <cmath>
+
+#include "io/mixture_json.hpp"
+#include "scorescope/gaussian_mixture.hpp"
+#include "scorescope/presets.hpp"
+
+namespace scorescope::cli {
+
+QString OptionReader::text(const QString& name, bool required) {
+  const QString value = parser_.value(name);
+  if (required && value.isEmpty()) fail(QStringLiteral("--%1: required option is missing").arg(name));
+  return value;
+}
+
+double OptionReader::number(const QString& name, double fallback, double min, double max) {
+  if (!parser_.isSet(name)) return fallback;
+  bool ok = false;
+  const QString raw = parser_.value(name);
+  const double value = raw.toDouble(&ok);
+  if (!ok || !std::isfinite(value) || value < min || value > max) {
+    fail(QStringLiteral("--%1: expected a number in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(raw));
+    return fallback;
+  }
+  return value;
+}
+
+long long OptionReader::integer(const QString& name, long long fallback, long long min,
+                                long long max) {
+  if (!parser_.isSet(name)) return fallback;
+  bool ok = false;
+  const QString raw = parser_.value(name);
+  const long long value = raw.toLongLong(&ok);
+  if (!ok || value < min || value > max) {
+    fail(QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(raw));
+    return fallback;
+  }
+  return value;
+}
+
+std::shared_ptr<const Target> OptionReader::target(std::uint64_t seed) {
+  const QString name = text("target", true);
+  if (failed()) return nullptr;
+  if (std::shared_ptr<const Target> preset = makePreset(name.toStdString(), seed)) return preset;
+  const bool looksLikePath = name.endsWith(".json") || name.contains('/') || QFileInfo::exists(name);
+  if (!looksLikePath) {
+    fail(QStringLiteral("--target: unknown '%1'; expected one of %2, or a path to a mixture .json file")
+             .arg(name, QString::fromStdString(presetNames())));
+    return nullptr;
+  }
+  QString error;
+  auto components = io::readMixtureFile(name, error);
+  if (!components) {
+    fail("--target: " + error);
+    return nullptr;
+  }
+  return std::make_shared<GaussianMixture>(std::move(*components));
+}
+
+ProcessKind OptionReader::process() {
+  const QString name = text("process", true);
+  ProcessKind kind = ProcessKind::Vp;
+  if (!failed() && !parseProcessKind(name.toStdString(), kind)) {
+    fail(QStringLiteral("--process: unknown '%1'; expected one of %2")
+             .arg(name, QString::fromStdString(processNames())));
+  }
+  return kind;
+}
+
+}  // namespace scorescope::cli

@@ -1,0 +1,88 @@
+#include "io/mixture_json.hpp"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace scorescope::io {
+namespace {
+
+bool readNumber(const QJsonValue& value, double& out) {
+  if (!value.isDouble()) return false;
+  out = value.toDouble();
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<MixtureComponent>> parseMixtureJson(const QByteArray& json,
+                                                              QString& error) {
+  QJsonParseError parseError;
+  const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
+  if (parseError.error != QJsonParseError::NoError) {
+    error = QStringLiteral("malformed JSON at offset %1: %2")
+                .arg(parseError.offset)
+                .arg(parseError.errorString());
+    return std::nullopt;
+  }
+  const QJsonValue list = doc.object().value("components");
+  if (!doc.isObject() || !list.isArray()) {
+    error = QStringLiteral("components: expected an array of {weight, mean, cov, label} objects");
+    return std::nullopt;
+  }
+  std::vector<MixtureComponent> components;
+  const QJsonArray array = list.toArray();
+  for (qsizetype k = 0; k < array.size(); ++k) {
+    const QString field = QStringLiteral("components[%1].").arg(k);
+    const QJsonObject object = array[k].toObject();
+    MixtureComponent c;
+    if (!array[k].isObject() || !readNumber(object.value("weight"), c.weight)) {
+      error = field + "weight: expected a number >= 0";
+      return std::nullopt;
+    }
+    const QJsonArray mean = object.value("mean").toArray();
+    if (mean.size() != 2 || !readNumber(mean[0], c.mean.x()) || !readNumber(mean[1], c.mean.y())) {
+      error = field + "mean: expected [x, y] with two numbers";
+      return std::nullopt;
+    }
+    const QJsonArray cov = object.value("cov").toArray();
+    bool covOk = cov.size() == 2;
+    for (int r = 0; covOk && r < 2; ++r) {
+      const QJsonArray row = cov[r].toArray();
+      covOk = row.size() == 2 && readNumber(row[0], c.cov(r, 0)) && readNumber(row[1], c.cov(r, 1));
+    }
+    if (!covOk) {
+      error = field + "cov: expected [[a, b], [b, c]] with four numbers";
+      return std::nullopt;
+    }
+    const QJsonValue label = object.value("label");
+    if (!label.isUndefined()) {
+      const double value = label.toDouble(-1.0);
+      if (!label.isDouble() || value < 0.0 || value != static_cast<int>(value)) {
+        error = field + "label: expected an integer >= 0";
+        return std::nullopt;
+      }
+      c.label = static_cast<int>(value);
+    }
+    components.push_back(c);
+  }
+  if (const auto invalid = validateMixture(components)) {
+    error = QString::fromStdString(*invalid);
+    return std::nullopt;
+  }
+  return components;
+}
+
+std::optional<std::vector<MixtureComponent>> readMixtureFile(const QString& path, QString& error) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    error = QStringLiteral("%1: cannot read mixture file (%2)").arg(path, file.errorString());
+    return std::nullopt;
+  }
+  auto components = parseMixtureJson(file.readAll(), error);
+  if (!components) error = path + ": " + error;
+  return components;
+}
+
+}  // namespace scorescope::io

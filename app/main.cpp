@@ -1,0 +1,21 @@
+// scorescope: with a command (sample, forward, score, nll, bench) it runs headless; without
+// one it opens the viewport on the built-in default scene.
+#include <QCoreApplication>
+#include <QStringList>
+
+#include "cli/cli.hpp"
+#include "scorescope/allocator.hpp"
+
+int main(int argc, char** argv) {
+  scorescope::keepFreedBatchMemory();
+  QStringList args;
+  for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
+  if (scorescope::cli::isCommand(args)) {
+    QCoreApplication app(argc, argv);
+    return scorescope::cli::run(args);
+  }
+  // Until the viewport lands, the default scene runs headless: sample it and report.
+  QCoreApplication app(argc, argv);
+  return scorescope::cli::run({args.value(0), "sample", "--target", "gmm8-ring", "--process", "vp",
+                               "--sampler", "ode-heun", "--n", "10000", "--out", "default-scene.csv"});
+}
