@@ -94,7 +94,7 @@ int sample(const QStringList& args) {
   parser.addOptions({
       {"sampler", "Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
       {"steps", "Steps (default: ddpm 1000, ode-rk45 500 = most steps, langevin 1000, "
-                "annealed-langevin 1000 = 10 levels x 100, others 100).", "N"},
+                "annealed-langevin 1000 = 20 levels x 50, others 100).", "N"},
       {"n", "Number of samples (default 10000).", "N"},
       {"seed", "Random seed (default 0).", "S"},
       {"out", "Output CSV: x,y[,label].", "FILE"},
@@ -102,8 +102,8 @@ int sample(const QStringList& args) {
       {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
       {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
       {"langevin-step", "Plain Langevin step eta (default 1e-3), run at noise level s/a = 0.05.", "E"},
-      {"steps-per-level", "Annealed Langevin steps per level T (default 100).", "T"},
-      {"annealed-eps", "Annealed Langevin eta at the last level (default 2e-5).", "E"},
+      {"steps-per-level", "Annealed Langevin steps per level T (default 50).", "T"},
+      {"annealed-eps", "Annealed Langevin eta at the last level (default 5e-5).", "E"},
       {"corrector-steps", "Predictor-corrector Langevin steps M (default 1).", "M"},
       {"snr", "Predictor-corrector signal-to-noise ratio r (default 0.16).", "R"},
       {"rtol", "ode-rk45 relative tolerance (default 1e-4).", "R"},

@@ -21,7 +21,7 @@ double mmdSquared(const Points& a, const Points& b, double bandwidth);
 
 // PF-ODE log-likelihood (Song et al. 2021, appendix D.2; Chen et al. 2018):
 //   log p_t0(x) = log p_1(x_1) + integral_{t0}^{1} div f~(x_t, t) dt,  f~ = f x - g^2 score / 2,
-// integrated with classic RK4 on `steps` uniform steps, together with x_t. In 2D the divergence
+// integrated with classic RK4 on `steps` Karras-spaced steps (dense at low noise), with x_t. In 2D the divergence
 // is the exact trace 2 f - g^2 tr(J_score) / 2 from the model's Jacobian (no Hutchinson noise).
 // logPrior gives log p_1 at the end points.
 using LogDensityFn = std::function<Eigen::VectorXd(const Points&)>;

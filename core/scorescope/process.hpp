@@ -61,6 +61,16 @@ class Process {
   // One DDPM noising step x_k = sqrt(1 - beta_k) x_{k-1} + sqrt(beta_k) eps (discrete kinds).
   Points ddpmStep(const Points& xPrev, int k, const CounterRng& rng) const;
 
+  // DDPM posterior q(x_{k-1} | x_k, x0) = N(mu~, beta~ I) of Ho et al. 2020, eq. (7):
+  //   mu~ = sqrt(abar_{k-1}) beta_k / (1 - abar_k) x0 + sqrt(alpha_k) (1 - abar_{k-1}) / (1 - abar_k) x_k
+  //   beta~_k = (1 - abar_{k-1}) / (1 - abar_k) beta_k.   (discrete kinds, 1 <= k <= T)
+  struct Posterior {
+    double x0Coefficient;
+    double xkCoefficient;
+    double variance;
+  };
+  Posterior ddpmPosterior(int k) const;
+
   // The Gaussian transition between two times t < u: x_u | x_t ~ N(ratio x_t, variance I), with
   // ratio = a(u)/a(t) and variance = s(u)^2 - ratio^2 s(t)^2. For DDPM from (k-1)/T to k/T this
   // is (sqrt(alpha_k), beta_k); every ancestral step below is written with it.

@@ -41,8 +41,8 @@ struct SamplerSettings {
   Rk45Options rk45;
   double langevinNoiseLevel = 0.05;  // plain Langevin samples p_t at the t where s/a is this
   double langevinStepSize = 1e-3;    // eta
-  int stepsPerLevel = 100;         // annealed Langevin T
-  double annealedEpsilon = 2e-5;   // eta_L at the last level (sigma_L = 0.01)
+  int stepsPerLevel = 50;          // annealed Langevin T (1000 steps = 20 levels)
+  double annealedEpsilon = 5e-5;   // eta_L at the last level (s_L ~ 0.01): eta_l = s_l^2 / 2
   int correctorSteps = 1;          // predictor-corrector M
   double correctorSnr = 0.16;      // predictor-corrector r
 };

@@ -21,6 +21,10 @@ double defaultTMin(const Process& process);
 // The t in [0, 1] with s(t)/a(t) = sigma (clamped to the ends); s/a increases with t.
 double timeForNoiseLevel(const Process& process, double sigma);
 
+// N + 1 descending times from 1 to tEnd whose noise levels s/a follow karrasSigmas (rho = 7),
+// not rounded to a DDPM grid (continuous-time integrals such as the likelihood use these).
+std::vector<double> karrasTimes(const Process& process, int steps, double tEnd);
+
 // N + 1 descending times from 1 to tEnd. Discrete processes round every time to a grid k/T
 // (and never repeat one), so DDPM with N < T steps is the strided sampler of Nichol & Dhariwal.
 std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,

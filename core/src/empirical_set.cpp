@@ -48,7 +48,8 @@ FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
   const double logNormaliser = -std::log(static_cast<double>(count)) -
                                std::log(2.0 * std::numbers::pi * s * s);
 
-#pragma omp parallel
+  // Small batches stay on one thread: waking the team costs more than the work.
+#pragma omp parallel if (n > kBlock && n * count >= 65536)
   {
     Eigen::MatrixXd logit;
     Eigen::MatrixXd denoised;

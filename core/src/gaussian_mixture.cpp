@@ -1,6 +1,6 @@
 #include "scorescope/gaussian_mixture.hpp"
 
-#include <Eigen/Eigenvalues>
+#include <Eigen/Dense>
 #include <algorithm>
 #include <cassert>
 #include <cmath>
@@ -84,7 +84,9 @@ FieldValues GaussianMixture::evaluate(const Points& x, double a, double s,
   if (request.hessian) out.hessian.resize(n, 3);
   if (request.classPosterior) out.classPosterior.resize(n, labelCount_);
 
-#pragma omp parallel
+  // Small batches stay on one thread: waking the team costs more than the work (and with a
+  // busy machine a parallel region can stall for milliseconds).
+#pragma omp parallel if (n >= 4 * kBlock)
   {
     Eigen::ArrayXXd logit, gx, gy;
     Eigen::ArrayXd peak, total, sx, sy;

@@ -6,6 +6,8 @@
 #include <numbers>
 #include <vector>
 
+#include "scorescope/time_grid.hpp"
+
 namespace scorescope {
 namespace {
 
@@ -89,9 +91,12 @@ Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x0, do
   Points x = x0;
   Eigen::VectorXd integral = Eigen::VectorXd::Zero(x.rows());
   Eigen::VectorXd d1, d2, d3, d4;
-  const double h = (1.0 - t0) / steps;
-  for (int i = 0; i < steps; ++i) {
-    const double t = t0 + i * h;
+  // Karras-spaced times (ascending): the drift changes fastest at low noise, where they are dense.
+  std::vector<double> ts = karrasTimes(p, steps, t0);
+  std::reverse(ts.begin(), ts.end());
+  for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
+    const double t = ts[i];
+    const double h = ts[i + 1] - t;
     const Points k1 = drift(x, t, d1);
     const Points k2 = drift(x + 0.5 * h * k1, t + 0.5 * h, d2);
     const Points k3 = drift(x + 0.5 * h * k2, t + 0.5 * h, d3);

@@ -132,6 +132,17 @@ Points Process::ddpmStep(const Points& xPrev, int k, const CounterRng& rng) cons
   return std::sqrt(1.0 - beta) * xPrev + std::sqrt(beta) * rng.normals(xPrev.rows(), 0);
 }
 
+Process::Posterior Process::ddpmPosterior(int k) const {
+  assert(isDiscrete() && k >= 1 && k <= params_.ddpmSteps &&
+         "Process::ddpmPosterior(): expected a DDPM process and 1 <= k <= T");
+  const double beta = betas_[static_cast<std::size_t>(k - 1)];
+  const double abar = alphaBars_[static_cast<std::size_t>(k)];
+  const double abarPrev = alphaBars_[static_cast<std::size_t>(k - 1)];
+  return {std::sqrt(abarPrev) * beta / (1.0 - abar),
+          std::sqrt(1.0 - beta) * (1.0 - abarPrev) / (1.0 - abar),
+          (1.0 - abarPrev) / (1.0 - abar) * beta};
+}
+
 Process::Transition Process::transition(double t, double u) const {
   const double ratio = a(u) / a(t);
   const double su = s(u);

@@ -22,6 +22,17 @@ double timeForNoiseLevel(const Process& process, double sigma) {
 
 double defaultTMin(const Process& process) { return timeForNoiseLevel(process, kMinNoiseLevel); }
 
+std::vector<double> karrasTimes(const Process& process, int steps, double tEnd) {
+  const double sigmaMax = process.s(1.0) / process.a(1.0);
+  const double sigmaMin = process.s(tEnd) / process.a(tEnd);
+  const std::vector<double> sigmas = karrasSigmas(steps + 1, sigmaMin, sigmaMax);
+  std::vector<double> ts(sigmas.size());
+  for (std::size_t i = 0; i < sigmas.size(); ++i) ts[i] = timeForNoiseLevel(process, sigmas[i]);
+  ts.front() = 1.0;
+  ts.back() = tEnd;
+  return ts;
+}
+
 std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,
                                  GridSpacing spacing) {
   assert(steps >= 1 && tEnd >= 0.0 && tEnd < 1.0 && "makeTimeGrid(): expected steps >= 1, 0 <= tEnd < 1");
@@ -30,15 +41,7 @@ std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,
     case GridSpacing::Uniform:
       for (int i = 0; i <= steps; ++i) ts[i] = 1.0 - (1.0 - tEnd) * i / steps;
       break;
-    case GridSpacing::Karras: {
-      const double sigmaMax = process.s(1.0) / process.a(1.0);
-      const double sigmaMin = process.s(tEnd) / process.a(tEnd);
-      const std::vector<double> sigmas = karrasSigmas(steps + 1, sigmaMin, sigmaMax);
-      for (int i = 0; i <= steps; ++i) ts[i] = timeForNoiseLevel(process, sigmas[i]);
-      ts.front() = 1.0;
-      ts.back() = tEnd;
-      break;
-    }
+    case GridSpacing::Karras: ts = karrasTimes(process, steps, tEnd); break;
     default: throw std::logic_error("makeTimeGrid(): unknown spacing");
   }
   if (process.isDiscrete()) {

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Scorescope needs to build, run and test.
+#   bash .ci/deps.sh          build + GUI + tests
+#   bash .ci/deps.sh bench    also PyTorch (CPU) for the `scorescope bench` baseline
+set -euo pipefail
+packages=(
+  build-essential cmake ninja-build pkg-config
+  qt6-base-dev libqt6opengl6-dev libgl-dev libegl-dev
+  libeigen3-dev libimgui-dev libglm-dev
+  xvfb xauth libgl1-mesa-dri ffmpeg
+)
+if [[ "${1:-}" == "bench" ]]; then packages+=(python3 python3-torch); fi
+as_root=()
+if [[ "$(id -u)" -ne 0 ]]; then as_root=(sudo); fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+echo "deps: installed ${#packages[@]} packages"

@@ -1,0 +1,122 @@
+// Metrics against closed forms, and the PF-ODE likelihood against the exact log-density.
+#include <QTest>
+#include <cmath>
+#include <numbers>
+
+#include "scorescope/metrics.hpp"
+#include "scorescope/time_grid.hpp"
+#include "test_support.hpp"
+
+using namespace scorescope;
+
+class TestMetrics : public QObject {
+  Q_OBJECT
+ private slots:
+  void slicedWassersteinOfAShift();
+  void mmdOfShiftedGaussians();
+  void pfOdeLikelihoodMatchesExactDensity_data();
+  void pfOdeLikelihoodMatchesExactDensity();
+  void pfOdeLikelihoodWithGaussianPrior();
+  void scoreErrorOfAnOffsetModel();
+};
+
+// Shifting a cloud by d moves every projection by d . theta, so SW1 = |d| E|cos| = 2|d|/pi and
+// SW2 = |d| sqrt(E cos^2) = |d|/sqrt(2) over uniform directions (2000 directions: within 3%).
+void TestMetrics::slicedWassersteinOfAShift() {
+  const Points a = CounterRng(1).normals(2000, 0);
+  const Eigen::RowVector2d d(0.6, -0.8);
+  const Points b = a.rowwise() + d;
+  QCOMPARE(slicedWasserstein(a, a, 1, 50, 1), 0.0);
+  const double sw1 = slicedWasserstein(a, b, 1, 2000, 2);
+  const double sw2 = slicedWasserstein(a, b, 2, 2000, 2);
+  QVERIFY2(std::abs(sw1 - 2.0 / std::numbers::pi) < 0.03 * 2.0 / std::numbers::pi, qPrintable(QString::number(sw1)));
+  QVERIFY2(std::abs(sw2 - 1.0 / std::sqrt(2.0)) < 0.03 / std::sqrt(2.0), qPrintable(QString::number(sw2)));
+  // Different sizes use quantile functions: a cloud against its own first half is near 0.
+  QVERIFY(slicedWasserstein(a, a.topRows(1000), 1, 50, 3) < 0.1);
+}
+
+// For N(0, v I) vs N(m, v I) in 2D with bandwidth h: E k = c exp(-|mu|^2 / (2 (h^2 + 2v))) with
+// c = h^2 / (h^2 + 2v), so MMD^2 = 2c (1 - exp(-|m|^2 / (2 (h^2 + 2v)))). n = 2000, fixed seeds,
+// tolerance 0.01 (the U-statistic's standard deviation here is about 0.002).
+void TestMetrics::mmdOfShiftedGaussians() {
+  const double h = 1.0, v = 1.0;
+  const Points a = CounterRng(3).normals(2000, 0);
+  const Points same = CounterRng(4).normals(2000, 0);
+  const Eigen::RowVector2d m(1.0, 0.5);
+  const Points shifted = CounterRng(5).normals(2000, 0).rowwise() + m;
+  const double c = h * h / (h * h + 2 * v);
+  const double expected = 2 * c * (1 - std::exp(-m.squaredNorm() / (2 * (h * h + 2 * v))));
+  const double got = mmdSquared(a, shifted, h);
+  qInfo("MMD^2 %.4f, closed form %.4f, same law %.4f", got, expected, mmdSquared(a, same, h));
+  QVERIFY(std::abs(got - expected) < 0.01);
+  QVERIFY(std::abs(mmdSquared(a, same, h)) < 0.01);
+}
+
+void TestMetrics::pfOdeLikelihoodMatchesExactDensity_data() {
+  QTest::addColumn<int>("process");
+  for (ProcessKind k : {ProcessKind::Vp, ProcessKind::Ve, ProcessKind::SubVp, ProcessKind::Ou, ProcessKind::Ddpm}) {
+    QTest::newRow(processName(k).data()) << static_cast<int>(k);
+  }
+}
+
+// With the exact p_1 at the far end, the only error left is the ODE's: RK4 with 400 Karras-spaced
+// steps gives log p_t0 to 1e-5 on the reference mixture (measured 2e-7), and to 1e-3 for DDPM,
+// whose interpolated schedule has a kink at every k/T that RK4 steps across (measured 5e-4).
+void TestMetrics::pfOdeLikelihoodMatchesExactDensity() {
+  QFETCH(int, process);
+  const auto mixture = test::referenceMixture();
+  const Process p(static_cast<ProcessKind>(process));
+  const ExactScore model(mixture, p);
+  const double t0 = defaultTMin(p);
+  const Points x = p.sampleForward(mixture->sample(50, CounterRng(6), nullptr), t0, CounterRng(7));
+  const LogDensityFn exactPrior = [&](const Points& y) {
+    return mixture->evaluate(y, p.a(1.0), p.s(1.0), {.logDensity = true}).logDensity;
+  };
+  const Eigen::VectorXd ode = pfOdeLogLikelihood(model, x, t0, 400, exactPrior);
+  const Eigen::VectorXd exact = mixture->evaluate(x, p.a(t0), p.s(t0), {.logDensity = true}).logDensity;
+  const double error = (ode - exact).cwiseAbs().maxCoeff();
+  qInfo("max |log p error| %.2e", error);
+  const double tolerance = p.isDiscrete() ? 1e-3 : 1e-5;
+  QVERIFY2(error < tolerance, qPrintable(QString::number(error)));
+}
+
+// With the N(0, s(1)^2 I) prior a model would use, VP's p_1 differs from the prior by a(1) = 0.0066
+// times the data: the error stays below 0.02 nats.
+void TestMetrics::pfOdeLikelihoodWithGaussianPrior() {
+  const auto mixture = test::referenceMixture();
+  const Process p(ProcessKind::Vp);
+  const ExactScore model(mixture, p);
+  const double t0 = defaultTMin(p);
+  const Points x = mixture->sample(50, CounterRng(8), nullptr);
+  const Eigen::VectorXd ode = pfOdeLogLikelihood(model, x, t0, 200, gaussianPrior(p));
+  const Eigen::VectorXd exact = mixture->evaluate(x, p.a(t0), p.s(t0), {.logDensity = true}).logDensity;
+  QVERIFY((ode - exact).cwiseAbs().maxCoeff() < 0.02);
+}
+
+namespace {
+class OffsetModel final : public ScoreModel {
+ public:
+  OffsetModel(const ScoreModel& base, Eigen::RowVector2d offset) : base_(base), offset_(offset) {}
+  const Process& process() const override { return base_.process(); }
+  Points score(const Points& x, double t) const override { return base_.score(x, t).rowwise() + offset_; }
+
+ private:
+  const ScoreModel& base_;
+  Eigen::RowVector2d offset_;
+};
+}  // namespace
+
+// A model off by a constant c has error s(t)^2 |c|^2 at every point: the metric must average
+// s^2 over its time grid times |c|^2.
+void TestMetrics::scoreErrorOfAnOffsetModel() {
+  const auto mixture = test::referenceMixture();
+  const ExactScore exact(mixture, Process(ProcessKind::Vp));
+  const OffsetModel off(exact, {0.3, -0.4});
+  QCOMPARE(weightedScoreError(exact, exact, *mixture, 5, 100, 0.01, CounterRng(1)), 0.0);
+  double expected = 0.0;
+  for (int i = 0; i < 5; ++i) expected += std::pow(exact.process().s(0.01 + 0.99 * (i + 0.5) / 5), 2) * 0.25;
+  QVERIFY(std::abs(weightedScoreError(off, exact, *mixture, 5, 100, 0.01, CounterRng(1)) - expected / 5) < 1e-12);
+}
+
+QTEST_APPLESS_MAIN(TestMetrics)
+#include "test_metrics.moc"

@@ -1,0 +1,79 @@
+// Counter-based randomness: statistics of the normals, stream independence, and results that do
+// not depend on the number of threads.
+#include <QTest>
+
+#include "scorescope/parallel.hpp"
+#include "scorescope/presets.hpp"
+#include "scorescope/sampler_run.hpp"
+#include "test_support.hpp"
+
+using namespace scorescope;
+
+class TestRng : public QObject {
+  Q_OBJECT
+ private slots:
+  void normalsHaveUnitMoments();
+  void streamsAreReproducibleAndDistinct();
+  void samplersIgnoreThreadCount_data();
+  void samplersIgnoreThreadCount();
+  void cleanup() { setThreadCount(0); }
+};
+
+// n = 1e6 pairs: mean within 5/sqrt(n), variance within 5 sqrt(2/n), correlation within 5/sqrt(n),
+// fourth moment within 5 sqrt(96/n) of 3 (a Gaussian tail check).
+void TestRng::normalsHaveUnitMoments() {
+  const Eigen::Index n = 1000000;
+  const Points z = CounterRng(42).normals(n, 3);
+  const double tol = 5.0 / std::sqrt(double(n));
+  for (int j = 0; j < 2; ++j) {
+    QVERIFY(std::abs(z.col(j).mean()) < tol);
+    QVERIFY(std::abs(z.col(j).squaredNorm() / n - 1.0) < tol * std::sqrt(2.0));
+    QVERIFY(std::abs(z.col(j).array().pow(4).mean() - 3.0) < tol * std::sqrt(96.0));
+  }
+  QVERIFY(std::abs(z.col(0).dot(z.col(1)) / n) < tol);
+  const Eigen::VectorXd u = CounterRng(42).uniforms(n, 1);
+  QVERIFY(u.minCoeff() > 0.0 && u.maxCoeff() < 1.0);
+  QVERIFY(std::abs(u.mean() - 0.5) < 5 * std::sqrt(1.0 / 12 / n));
+}
+
+void TestRng::streamsAreReproducibleAndDistinct() {
+  const CounterRng rng(5);
+  QVERIFY(rng.normals(100, 1) == CounterRng(5).normals(100, 1));
+  QVERIFY(rng.normals(100, 1) != rng.normals(100, 2));
+  QVERIFY(rng.derive(1).normals(100, 0) != rng.derive(2).normals(100, 0));
+  QVERIFY(CounterRng(6).normals(100, 1) != rng.normals(100, 1));
+  // Row i depends only on (seed, stream, i): a prefix of a larger batch is the smaller batch.
+  QVERIFY(rng.normals(1000, 4).topRows(10) == rng.normals(10, 4));
+}
+
+void TestRng::samplersIgnoreThreadCount_data() {
+  QTest::addColumn<int>("sampler");
+  QTest::addColumn<QString>("target");
+  QTest::newRow("sde gmm8") << int(SamplerKind::ReverseSde) << "gmm8-ring";
+  QTest::newRow("pc gmm8") << int(SamplerKind::PredictorCorrector) << "gmm8-ring";
+  QTest::newRow("ddpm moons") << int(SamplerKind::Ddpm) << "two-moons";
+  QTest::newRow("annealed-langevin moons") << int(SamplerKind::AnnealedLangevin) << "two-moons";
+}
+
+// 5000 particles span many parallel blocks; one and two threads must give identical bits.
+void TestRng::samplersIgnoreThreadCount() {
+  QFETCH(int, sampler);
+  QFETCH(QString, target);
+  const ExactScore model(makePreset(target.toStdString()), Process(ProcessKind::Vp));
+  SamplerSettings settings;
+  settings.kind = static_cast<SamplerKind>(sampler);
+  settings.steps = 20;
+  settings.stepsPerLevel = 5;
+  const CounterRng rng(9);
+  auto run = [&](int threads) {
+    setThreadCount(threads);
+    return runSampler(model, settings, initialParticles(model.process(), settings, 5000, rng), rng).final;
+  };
+  const Points one = run(1);
+  const Points two = run(2);
+  QVERIFY(one.allFinite());
+  QVERIFY(one == two);
+}
+
+QTEST_APPLESS_MAIN(TestRng)
+#include "test_rng.moc"
