@@ -185,6 +185,9 @@ void TestCli::helpDocumentsDefaults() {
   for (const char* expected : {"t_min", "ode-rk45", "annealed-langevin", "posterior", "karras", "0.16"}) {
     QVERIFY2(run.out.contains(expected), expected);
   }
+  const Run overview = scorescopeRun({"--help"});
+  QCOMPARE(overview.exitCode, 0);
+  for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -337,13 +337,31 @@ int nll(const QStringList& args) {
 }
 
 const QStringList kCommands{"sample", "forward", "score", "nll", "bench"};
+const QStringList kHelp{"help", "--help", "-h"};
+
+int usage() {
+  out() << "usage: scorescope                      open the viewport on the default scene\n"
+           "       scorescope <command> [options]  run headless\n\n"
+           "commands:\n"
+           "  sample   draw samples with a sampler driven by the exact score\n"
+           "  forward  noise data samples to time t\n"
+           "  score    exact score grad log p_t at given points\n"
+           "  nll      PF-ODE negative log-likelihood at given points\n"
+           "  bench    PF-ODE throughput against a PyTorch CPU baseline\n\n"
+           "scorescope <command> --help lists the command's options and defaults.\n";
+  out().flush();
+  return 0;
+}
 
 }  // namespace
 
-bool isCommand(const QStringList& args) { return args.size() >= 2 && kCommands.contains(args[1]); }
+bool isCommand(const QStringList& args) {
+  return args.size() >= 2 && (kCommands.contains(args[1]) || kHelp.contains(args[1]));
+}
 
 int run(const QStringList& args) {
   const QString command = args.value(1);
+  if (kHelp.contains(command)) return usage();
   if (command == "sample") return sample(args);
   if (command == "forward") return forward(args);
   if (command == "score") return score(args);
