@@ -231,8 +231,7 @@ int forward(const QStringList& args) {
   const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
   const std::shared_ptr<const Target> target = read.target(seed);
   const Process process(read.process());
-  if (!parser.isSet("t")) read.fail("--t: required option is missing; expected a time in [0, 1]");
-  const double t = read.number("t", 0.0, 0.0, 1.0);
+  const double t = read.time();
   const auto n = static_cast<Eigen::Index>(read.integer("n", 10000, 1, kMaxParticles));
   const QString outPath = read.text("out", true);
   if (read.failed()) return failWith(command, read.error());
@@ -249,8 +248,8 @@ int forward(const QStringList& args) {
   return 0;
 }
 
-// Shared by score and nll: --points FILE.
-std::optional<Points> readPoints(const QCommandLineParser& parser, OptionReader& read) {
+// Shared by score and nll: --points FILE (read only when everything before it was valid).
+std::optional<Points> readPoints(OptionReader& read) {
   const QString path = read.text("points", true);
   if (read.failed()) return std::nullopt;
   QString error;
@@ -259,7 +258,6 @@ std::optional<Points> readPoints(const QCommandLineParser& parser, OptionReader&
     read.fail("--points: " + error);
     return std::nullopt;
   }
-  (void)parser;
   return std::move(csv->points);
 }
 
@@ -277,9 +275,8 @@ int score(const QStringList& args) {
   applyThreads(read);
   const std::shared_ptr<const Target> target = read.target(0);
   const Process process(read.process());
-  if (!parser.isSet("t")) read.fail("--t: required option is missing; expected a time in [0, 1]");
-  const double t = read.number("t", 0.0, 0.0, 1.0);
-  const std::optional<Points> points = read.failed() ? std::nullopt : readPoints(parser, read);
+  const double t = read.time();
+  const std::optional<Points> points = readPoints(read);
   const QString outPath = read.text("out", true);
   if (!read.failed() && process.s(t) == 0.0 && !target->hasDensityAtZeroNoise()) {
     read.fail(QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
@@ -316,7 +313,7 @@ int nll(const QStringList& args) {
   const int steps = static_cast<int>(read.integer("steps", 200, 1, 100000));
   const QString prior = parser.isSet("prior") ? parser.value("prior") : "gaussian";
   if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + prior + "'; expected gaussian or exact");
-  const std::optional<Points> points = read.failed() ? std::nullopt : readPoints(parser, read);
+  const std::optional<Points> points = readPoints(read);
   const QString outPath = read.text("out", true);
   if (read.failed()) return failWith(command, read.error());
 

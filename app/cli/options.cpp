@@ -40,6 +40,11 @@ long long OptionReader::integer(const QString& name, long long fallback, long lo
   return value;
 }
 
+double OptionReader::time() {
+  if (!parser_.isSet("t")) fail("--t: required option is missing; expected a time in [0, 1]");
+  return number("t", 0.0, 0.0, 1.0);
+}
+
 std::shared_ptr<const Target> OptionReader::target(std::uint64_t seed) {
   const QString name = text("target", true);
   if (failed()) return nullptr;

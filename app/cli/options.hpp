@@ -23,6 +23,8 @@ class OptionReader {
   QString text(const QString& name, bool required = false);
   double number(const QString& name, double fallback, double min, double max);
   long long integer(const QString& name, long long fallback, long long min, long long max);
+  // The required --t, a time in [0, 1].
+  double time();
 
   // --target: a preset name or a mixture .json path.
   std::shared_ptr<const Target> target(std::uint64_t seed);
