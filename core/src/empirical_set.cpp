@@ -27,8 +27,8 @@ FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
   const Eigen::Index n = x.rows();
   const Eigen::Index count = points_.rows();
   const double inv2s2 = 1.0 / (2.0 * s * s);
-  const Eigen::MatrixXd scaledT = (a * points_).transpose();                 // 2 x N
-  const Eigen::RowVectorXd scaledNorm = scaledT.colwise().squaredNorm();      // |a x^(i)|^2
+  const Eigen::MatrixXd scaled = a * points_;                           // N x 2
+  const Eigen::VectorXd scaledNorm = scaled.rowwise().squaredNorm();      // |a x^(i)|^2
   // Second moments of the data, for the softmax covariance in the Hessian.
   Eigen::MatrixXd moments(count, 3);
   moments.col(0) = points_.col(0).cwiseProduct(points_.col(0));
@@ -51,31 +51,37 @@ FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
   // Small batches stay on one thread: waking the team costs more than the work.
 #pragma omp parallel if (n > kBlock && n * count >= 65536)
   {
+    // Logits are laid out data-point x particle, so each particle's softmax runs down one
+    // contiguous column (vectorised max, exp and sum).
     Eigen::MatrixXd logit;
     Eigen::MatrixXd denoised;
+    Eigen::VectorXd peak, total;
 #pragma omp for schedule(static)
     for (Eigen::Index begin = 0; begin < n; begin += kBlock) {
       const Eigen::Index b = std::min(kBlock, n - begin);
       const auto xb = x.middleRows(begin, b);
       // -|x - a x^(i)|^2 / (2 s^2), expanded so the cross term is one matrix product.
-      logit.noalias() = 2.0 * xb * scaledT;
-      logit.rowwise() -= scaledNorm;
-      logit.colwise() -= xb.rowwise().squaredNorm();
-      logit = (logit.array().min(0.0) * inv2s2).matrix();
-      const Eigen::VectorXd peak = logit.rowwise().maxCoeff();
-      logit = (logit.colwise() - peak).array().exp().matrix();
-      const Eigen::VectorXd total = logit.rowwise().sum();
+      logit.noalias() = 2.0 * scaled * xb.transpose();
+      peak.resize(b);
+      total.resize(b);
+      for (Eigen::Index j = 0; j < b; ++j) {
+        auto column = logit.col(j).array();
+        column = ((column - scaledNorm.array() - xb.row(j).squaredNorm()).min(0.0)) * inv2s2;
+        peak(j) = column.maxCoeff();
+        column = (column - peak(j)).exp();
+        total(j) = column.sum();
+        column /= total(j);  // softmax weights
+      }
       if (request.logDensity) {
         out.logDensity.segment(begin, b) = peak.array() + total.array().log() + logNormaliser;
       }
-      logit.array().colwise() /= total.array();  // softmax weights
       if (request.score || request.hessian) {
-        denoised.noalias() = logit * points_;  // Tweedie: D(x) = sum_i softmax_i x^(i)
+        denoised.noalias() = logit.transpose() * points_;  // Tweedie: D(x) = sum_i softmax_i x^(i)
         if (request.score) {
           out.score.middleRows(begin, b) = (a * denoised - xb) / (s * s);
         }
         if (request.hessian) {
-          const Eigen::MatrixXd second = logit * moments;
+          const Eigen::MatrixXd second = logit.transpose() * moments;
           const double s2 = s * s;
           const double scale = a * a / (s2 * s2);
           out.hessian.col(0).segment(begin, b) =
@@ -86,7 +92,7 @@ FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
               scale * (second.col(2) - denoised.col(1).cwiseProduct(denoised.col(1))).array() - 1.0 / s2;
         }
       }
-      if (request.classPosterior) out.classPosterior.middleRows(begin, b) = logit * labelIndicator;
+      if (request.classPosterior) out.classPosterior.middleRows(begin, b) = logit.transpose() * labelIndicator;
     }
   }
   return out;
