@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   qt6-base-dev libqt6opengl6-dev libgl-dev libegl-dev
   libeigen3-dev libimgui-dev libglm-dev
+  libepoxy-dev fonts-dejavu-core
   xvfb xauth libgl1-mesa-dri ffmpeg
 )
 if [[ "${1:-}" == "bench" ]]; then packages+=(python3 python3-torch); fi

@@ -4,6 +4,7 @@
 #include <QStringList>
 
 #include "cli/cli.hpp"
+#include "gui/gui_main.hpp"
 #include "scorescope/allocator.hpp"
 
 int main(int argc, char** argv) {
@@ -14,8 +15,5 @@ int main(int argc, char** argv) {
     QCoreApplication app(argc, argv);
     return scorescope::cli::run(args);
   }
-  // Until the viewport lands, the default scene runs headless: sample it and report.
-  QCoreApplication app(argc, argv);
-  return scorescope::cli::run({args.value(0), "sample", "--target", "gmm8-ring", "--process", "vp",
-                               "--sampler", "ode-heun", "--n", "10000", "--out", "default-scene.csv"});
+  return scorescope::gui::runGui(argc, argv);
 }

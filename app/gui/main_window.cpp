@@ -1,0 +1,81 @@
+#include "gui/main_window.hpp"
+
+#include <QAction>
+#include <QFileDialog>
+#include <QKeySequence>
+#include <QMenuBar>
+#include <QMessageBox>
+
+#include "gui/viewport.hpp"
+#include "gui/viewport_window.hpp"
+
+namespace scorescope::gui {
+
+MainWindow::MainWindow(ViewportKind kind, QWidget* parent) : QMainWindow(parent) {
+  setWindowTitle("Scorescope");
+  if (kind == ViewportKind::Widget) {
+    auto* widget = new Viewport(this);
+    viewport_ = widget;
+    setCentralWidget(widget);
+  } else {
+    auto* window = new ViewportWindow;  // owned by the container
+    viewport_ = window;
+    QWidget* container = QWidget::createWindowContainer(window, this);
+    container->setFocusPolicy(Qt::StrongFocus);
+    container->setMinimumSize(640, 400);
+    setCentralWidget(container);
+  }
+  Scene& scene = viewport_->controller().scene();
+
+  QMenu* file = menuBar()->addMenu("&File");
+  file->addAction("Save &screenshot...", QKeySequence::Save, this, &MainWindow::saveScreenshot);
+  file->addSeparator();
+  file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
+
+  QMenu* view = menuBar()->addMenu("&View");
+  QAction* play = view->addAction("&Play / pause", this, [&scene] {
+    Timeline& t = scene.timeline();
+    t.setPlaying(!t.playing());
+  });
+  play->setShortcut(Qt::Key_Space);
+  QAction* forward = view->addAction("Step &forward", this, [&scene] { scene.timeline().step(+1); });
+  forward->setShortcut(Qt::Key_Period);
+  QAction* back = view->addAction("Step &back", this, [&scene] { scene.timeline().step(-1); });
+  back->setShortcut(Qt::Key_Comma);
+  QAction* reset = view->addAction("&Reset view", this, [&scene] { scene.resetCamera(); });
+  reset->setShortcut(Qt::Key_Home);
+  QAction* full = view->addAction("Full &screen", this, [this] {
+    if (isFullScreen()) showNormal();
+    else showFullScreen();
+  });
+  full->setShortcut(Qt::Key_F11);
+  view->addSeparator();
+  for (int l = 1; l <= kLessonCount; ++l) {
+    QAction* a = view->addAction(lessonTitle(static_cast<Lesson>(l)), this, [&scene, l] {
+      SceneSettings s = scene.settings();
+      s.lesson = static_cast<Lesson>(l);
+      scene.setSettings(s);
+    });
+    a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + l)));
+  }
+  for (QAction* a : view->actions()) a->setShortcutContext(Qt::ApplicationShortcut);
+  for (QAction* a : view->actions()) connect(a, &QAction::triggered, this, [this] { viewport_->requestFrame(); });
+
+  QMenu* help = menuBar()->addMenu("&Help");
+  help->addAction("&About Scorescope", this, [this] {
+    QMessageBox::about(this, "Scorescope",
+                       "Scorescope teaches diffusion and score-based generative models on 2D toy "
+                       "distributions with exact scores.\n\nDrag the canvas to pan, wheel to zoom, "
+                       "drag a ring handle to move a mixture mode.");
+  });
+}
+
+void MainWindow::saveScreenshot() {
+  const QString path = QFileDialog::getSaveFileName(this, "Save screenshot", "scorescope.png", "PNG images (*.png)");
+  if (path.isEmpty()) return;
+  if (!viewport_->grabFrame().save(path)) {
+    QMessageBox::warning(this, "Scorescope", "Could not write " + path);
+  }
+}
+
+}  // namespace scorescope::gui

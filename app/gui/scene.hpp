@@ -1,0 +1,134 @@
+#pragma once
+// The viewport's model: the current SceneSettings, the target and process built from them
+// through the core, the data particles or sampler runs, the timeline and the camera, and the
+// per-frame FrameData of each pane (lessons 1 and 4 show two panes side by side, the guidance
+// sweep four). All numbers come from core calls (Target::evaluate, ScoreModel::score,
+// Process::sampleForward, runSampler); this class only decides what to compute when.
+#include <QObject>
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gui/forward_particles.hpp"
+#include "gui/sampling_worker.hpp"
+#include "gui/scene_settings.hpp"
+#include "gui/timeline.hpp"
+#include "render/axes.hpp"
+#include "render/frame_data.hpp"
+#include "scorescope/gaussian_mixture.hpp"
+#include "scorescope/score_model.hpp"
+
+namespace scorescope::gui {
+
+// Shared by all panes: the data point at the pane centre and the half-size of the square of
+// data every pane shows at least (the default [-4.4, 4.4]^2 frames the toy targets).
+struct Camera {
+  double centreX = 0.0, centreY = 0.0;
+  double halfExtent = 4.4;
+};
+
+struct Pane {
+  std::string title;
+  int x = 0, y = 0, width = 1, height = 1;  // in the canvas, logical pixels (y down)
+  render::View2D view;
+  render::Ticks ticks;
+  render::FrameData frame;
+  // Buffers the frame points into, reused across frames.
+  std::vector<float> density;
+  std::vector<render::ArrowInstance> arrows;
+  std::vector<render::Segment> grid, paths, trails;
+  // Cache keys: recompute only when these change.
+  std::string densityKey, arrowKey;
+};
+
+class Scene : public QObject {
+  Q_OBJECT
+ public:
+  explicit Scene(QObject* parent = nullptr);
+  ~Scene() override;
+
+  const SceneSettings& settings() const { return settings_; }
+  // Applies new settings: rebuilds the target and re-samples only when needed.
+  void setSettings(const SceneSettings& s);
+
+  Timeline& timeline() { return timeline_; }
+  const Timeline& timeline() const { return timeline_; }
+  Camera& camera() { return camera_; }
+  void resetCamera() { camera_ = Camera{}; }
+
+  // Advances the timeline by wall-clock seconds.
+  void tick(double seconds) { timeline_.advance(seconds); }
+
+  // Lays out the panes over a canvas of w x h logical pixels and fills their frames.
+  std::vector<Pane>& buildFrame(int widthPx, int heightPx);
+  const std::vector<Pane>& panes() const { return panes_; }
+  // The pane under a canvas pixel, or -1.
+  int paneAt(double xPx, double yPx) const;
+
+  // The diffusion time t of the frame shown, and the step (sampling lessons) or -1.
+  double displayTime() const;
+  int displayStep() const;
+  const Process& process() const { return process_; }
+  // May be null (the draw target with no points yet).
+  const Target* target() const { return target_.get(); }
+  int labelCount() const { return target_ ? target_->labelCount() : 1; }
+  std::size_t particleCount() const;
+
+  bool sampling() const { return worker_.busy(); }
+  double samplingProgress() const { return worker_.progress(); }
+  const std::string& status() const { return status_; }
+  // Blocks until the running job has finished and its result is applied (tests, screenshots).
+  void waitForSampling();
+
+  // Direct manipulation. Mixture targets expose their component means as handles, placed where
+  // the noised component sits at the displayed t (a(t) mu); moving one edits mu.
+  bool hasHandles() const { return !mixture_.empty(); }
+  std::vector<std::array<double, 2>> handlePositions() const;
+  void moveHandle(int index, double worldX, double worldY);
+  // The "draw" target: points the user clicks (label = class to add them to).
+  bool drawing() const { return settings_.target == "draw"; }
+  void addDrawnPoint(double x, double y, int label);
+  void clearDrawnPoints();
+  std::size_t drawnPointCount() const { return static_cast<std::size_t>(drawn_.rows()); }
+
+ signals:
+  void changed();
+
+ private:
+  void rebuildTarget();
+  void resample();
+  void onRunsFinished(int generation, std::shared_ptr<std::vector<SampleRun>> runs);
+  SamplingJob makeJob();
+  double densityTime(double t) const;
+  std::shared_ptr<const ScoreModel> paneModel(std::size_t pane) const;
+  void fillPane(Pane& pane, std::size_t index, double t, int step);
+  void fillDensity(Pane& pane, double t);
+  void fillArrows(Pane& pane, std::size_t index, double t);
+  void fillRunParticles(Pane& pane, const SampleRun& run, int step);
+
+  SceneSettings settings_;
+  Timeline timeline_;
+  Camera camera_;
+  Process process_{ProcessKind::Vp};
+  std::shared_ptr<const Target> target_;
+  std::vector<MixtureComponent> mixture_;  // editable copy when the target is a mixture
+  Points drawn_;
+  Labels drawnLabels_;
+  int targetVersion_ = 0;
+
+  // Lessons 1-2: data x0, its labels, and x_t at the cached t.
+  ForwardParticles forward_;
+  Labels labels0_;
+
+  // Lessons 3-5: sampler runs (one per pane) and the models that drove them.
+  std::vector<SampleRun> runs_;
+  std::vector<std::shared_ptr<const ScoreModel>> models_;
+  SamplingWorker worker_;
+  int generation_ = 0;
+  std::string status_;
+
+  std::vector<Pane> panes_;
+};
+
+}  // namespace scorescope::gui

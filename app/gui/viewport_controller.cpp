@@ -1,0 +1,296 @@
+#include "gui/viewport_controller.hpp"
+
+#include <imgui.h>
+
+#include <QCoreApplication>
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QOpenGLContext>
+#include <QOpenGLFramebufferObject>
+#include <QOpenGLFunctions>
+#include <QSurfaceFormat>
+#include <QWheelEvent>
+#include <cmath>
+#include <cstdio>
+
+#include "render/scene_renderer.hpp"
+#include "scorescope/parallel.hpp"
+
+namespace scorescope::gui {
+namespace {
+
+constexpr double kHandleRadiusPx = 11.0;
+constexpr double kClickSlopPx = 4.0;
+
+ImU32 rgba(int r, int g, int b, int a) { return IM_COL32(r, g, b, a); }
+
+std::string tickLabel(double v, double step) {
+  char buffer[32];
+  const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+}  // namespace
+
+QSurfaceFormat viewportFormat() {
+  QSurfaceFormat format = QSurfaceFormat::defaultFormat();
+  format.setVersion(3, 3);
+  format.setProfile(QSurfaceFormat::CoreProfile);
+  format.setSwapInterval(0);
+  return format;
+}
+
+ViewportController::ViewportController() {
+  // The per-frame core calls on this thread are small (a density grid of ~10k nodes, ~1k arrow
+  // nodes) and llvmpipe rasterises with its own threads on the same cores: an OpenMP team here
+  // spin-waits against them (measured: 0.9 ms single-threaded vs 23 ms with two threads on a
+  // loaded 2-core machine). The thread count is per thread, so sampler jobs on the worker
+  // threads keep every core.
+  setThreadCount(1);
+  clock_.start();
+}
+
+ViewportController::~ViewportController() = default;  // the host released GL first
+
+void ViewportController::initializeGl() {
+  bridge_.initializeGl();
+  if (!renderer_) renderer_ = std::make_unique<render::SceneRenderer>();
+}
+
+void ViewportController::releaseGl() {
+  renderer_.reset();
+  bridge_.releaseGl();
+}
+
+bool ViewportController::wantsAnimation() const {
+  return scene_.timeline().playing() || scene_.sampling() || settleFrames_ > 0;
+}
+
+void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio) {
+  QElapsedTimer paintClock;
+  paintClock.start();
+  const qint64 now = clock_.nsecsElapsed();
+  const double seconds = fixedFrameSeconds_ > 0.0 ? fixedFrameSeconds_
+                         : lastTickNs_ < 0          ? 0.0
+                                                    : std::min(0.1, static_cast<double>(now - lastTickNs_) * 1e-9);
+  lastTickNs_ = now;
+  scene_.tick(seconds);
+
+  const int w = widthPx, h = heightPx;
+  const float dpr = devicePixelRatio;
+  bridge_.newFrame(w, h, dpr);
+  panels_.draw(scene_, w, h, frameMsSmoothed_);
+
+  const int canvasW = std::max(1, w - kSidebarWidth), canvasH = std::max(1, h - kTimelineHeight);
+  std::vector<Pane>& panes = scene_.buildFrame(canvasW, canvasH);
+  lastBuildSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
+  const render::Rgba8 bg = render::FrameData{}.background;
+  QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
+  gl->glClearColor(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f);
+  gl->glClear(GL_COLOR_BUFFER_BIT);
+  // The panel strips get their background from a scissored clear (a memset for a software
+  // rasteriser) instead of ImGui's blended window quads: the panels draw without background.
+  const auto px = [dpr](int v) { return static_cast<int>(std::lround(static_cast<float>(v) * dpr)); };
+  gl->glEnable(GL_SCISSOR_TEST);
+  gl->glClearColor(kPanelColour[0], kPanelColour[1], kPanelColour[2], 1.0f);
+  gl->glScissor(0, 0, px(kSidebarWidth), px(h));
+  gl->glClear(GL_COLOR_BUFFER_BIT);
+  gl->glScissor(px(kSidebarWidth), 0, px(w - kSidebarWidth), px(kTimelineHeight));
+  gl->glClear(GL_COLOR_BUFFER_BIT);
+  gl->glDisable(GL_SCISSOR_TEST);
+  for (const Pane& pane : panes) {
+    render::TargetRect rect;
+    rect.x = static_cast<int>(std::lround(static_cast<float>(kSidebarWidth + pane.x) * dpr));
+    rect.y = static_cast<int>(std::lround(static_cast<float>(kTimelineHeight + canvasH - pane.y - pane.height) * dpr));
+    rect.width = static_cast<int>(std::lround(static_cast<float>(pane.width) * dpr));
+    rect.height = static_cast<int>(std::lround(static_cast<float>(pane.height) * dpr));
+    rect.devicePixelRatio = dpr;
+    renderer_->draw(pane.frame, pane.view, rect, false);
+  }
+  drawOverlay();
+  bridge_.render();
+  if (settleFrames_ > 0) --settleFrames_;
+  lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
+  frameMsSmoothed_ = frameMsSmoothed_ == 0.0 ? lastPaintSeconds_ * 1e3
+                                             : 0.9 * frameMsSmoothed_ + 0.1 * lastPaintSeconds_ * 1e3;
+}
+
+std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, int heightPx) {
+  std::vector<double> times;
+  if (!renderer_) return times;
+  const int canvasW = std::max(1, widthPx - kSidebarWidth), canvasH = std::max(1, heightPx - kTimelineHeight);
+  QOpenGLFramebufferObject fbo(canvasW, canvasH);
+  QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
+  for (int i = 0; i < frames; ++i) {
+    QElapsedTimer clock;
+    clock.start();
+    scene_.tick(1.0 / 60.0);
+    const std::vector<Pane>& panes = scene_.buildFrame(canvasW, canvasH);
+    fbo.bind();
+    for (const Pane& pane : panes) {
+      renderer_->draw(pane.frame, pane.view, {pane.x, canvasH - pane.y - pane.height, pane.width, pane.height, 1.0f});
+    }
+    gl->glFinish();
+    times.push_back(static_cast<double>(clock.nsecsElapsed()) * 1e-6);
+  }
+  fbo.release();
+  return times;
+}
+
+void ViewportController::drawOverlay() {
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const auto& panes = scene_.panes();
+  for (std::size_t i = 0; i < panes.size(); ++i) {
+    const Pane& p = panes[i];
+    const float x0 = static_cast<float>(kSidebarWidth + p.x);
+    const float x1 = x0 + static_cast<float>(p.width);
+    const float y0 = static_cast<float>(p.y);
+    const float y1 = y0 + static_cast<float>(p.height);
+    dl->PushClipRect(ImVec2(x0, y0), ImVec2(x1, y1), true);
+    // Axis labels along the bottom and left edges of the pane.
+    if (scene_.settings().layers.grid) {
+      for (double x : p.ticks.xs) {
+        const glm::dvec2 px = p.view.worldToPixel({x, 0.0});
+        dl->AddText(ImVec2(x0 + static_cast<float>(px.x) + 3.0f, y1 - 20.0f), rgba(160, 170, 185, 200),
+                    tickLabel(x, p.ticks.step).c_str());
+      }
+      for (double y : p.ticks.ys) {
+        const glm::dvec2 px = p.view.worldToPixel({0.0, y});
+        dl->AddText(ImVec2(x0 + 5.0f, y0 + static_cast<float>(px.y) - 17.0f), rgba(160, 170, 185, 200),
+                    tickLabel(y, p.ticks.step).c_str());
+      }
+    }
+    // Handles on the mixture means.
+    if (scene_.hasHandles()) {
+      const auto handles = scene_.handlePositions();
+      for (std::size_t k = 0; k < handles.size(); ++k) {
+        const glm::dvec2 px = p.view.worldToPixel({handles[k][0], handles[k][1]});
+        const ImVec2 c(x0 + static_cast<float>(px.x), y0 + static_cast<float>(px.y));
+        const bool active = drag_ == Drag::Handle && dragHandle_ == static_cast<int>(k);
+        const float r = static_cast<float>(kHandleRadiusPx) - 3.0f;
+        dl->AddCircle(c, r + 1.0f, rgba(0, 0, 0, 140), 20, 3.0f);  // dark halo: visible on bright density too
+        dl->AddCircle(c, r, active ? rgba(255, 255, 255, 255) : rgba(255, 255, 255, 170), 20, 1.5f);
+      }
+    }
+    // Title.
+    if (!p.title.empty()) {
+      const ImVec2 size = ImGui::CalcTextSize(p.title.c_str());
+      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y0 + 10.0f);
+      dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 190), 4.0f);
+      dl->AddText(at, rgba(225, 232, 245, 255), p.title.c_str());
+    }
+    // Data coordinates under the cursor.
+    if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
+      const glm::dvec2 w = toWorld(p, hoverPos_);
+      char text[64];
+      std::snprintf(text, sizeof text, "x = %.3f   y = %.3f", w.x, w.y);
+      const ImVec2 size = ImGui::CalcTextSize(text);
+      const ImVec2 at(x1 - size.x - 12.0f, y1 - size.y - 30.0f);
+      dl->AddRectFilled(ImVec2(at.x - 6, at.y - 3), ImVec2(at.x + size.x + 6, at.y + size.y + 3), rgba(10, 12, 18, 190), 4.0f);
+      dl->AddText(at, rgba(225, 232, 245, 255), text);
+    }
+    dl->PopClipRect();
+    if (p.x > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x0, y1), rgba(60, 70, 90, 255), 2.0f);
+    if (p.y > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x1, y0), rgba(60, 70, 90, 255), 2.0f);
+  }
+}
+
+const Pane* ViewportController::paneAt(QPointF pos) const {
+  const int i = scene_.paneAt(pos.x() - kSidebarWidth, pos.y());
+  return i < 0 ? nullptr : &scene_.panes()[static_cast<std::size_t>(i)];
+}
+
+int ViewportController::handleAt(QPointF pos) const {
+  const Pane* p = paneAt(pos);
+  if (!p || !scene_.hasHandles()) return -1;
+  const auto handles = scene_.handlePositions();
+  for (std::size_t k = 0; k < handles.size(); ++k) {
+    const glm::dvec2 px = p->view.worldToPixel({handles[k][0], handles[k][1]});
+    if (std::hypot(px.x + kSidebarWidth + p->x - pos.x(), px.y + p->y - pos.y()) <= kHandleRadiusPx) {
+      return static_cast<int>(k);
+    }
+  }
+  return -1;
+}
+
+glm::dvec2 ViewportController::toWorld(const Pane& p, QPointF pos) const {
+  return p.view.pixelToWorld({pos.x() - kSidebarWidth - p.x, pos.y() - p.y});
+}
+
+void ViewportController::mousePress(const QMouseEvent& e) {
+  settleFrames_ = 3;
+  if (bridge_.mousePress(e) || !paneAt(e.position())) return;
+  pressPos_ = lastPos_ = e.position();
+  if (e.button() == Qt::LeftButton && (dragHandle_ = handleAt(e.position())) >= 0) {
+    drag_ = Drag::Handle;
+  } else if (e.button() == Qt::LeftButton && scene_.drawing()) {
+    drag_ = Drag::PendingClick;
+  } else {
+    drag_ = Drag::Pan;
+  }
+}
+
+void ViewportController::mouseMove(const QMouseEvent& e) {
+  const bool imguiWants = bridge_.mouseMove(e);
+  hoverPos_ = e.position();
+  if (drag_ == Drag::None) {
+    if (imguiWants) settleFrames_ = 3;
+    return;
+  }
+  const QPointF pos = e.position();
+  const Pane* p = paneAt(pressPos_);
+  if (!p) return;
+  if (drag_ == Drag::PendingClick && std::hypot(pos.x() - pressPos_.x(), pos.y() - pressPos_.y()) > kClickSlopPx) {
+    drag_ = Drag::Pan;
+  }
+  if (drag_ == Drag::Pan) {
+    const double u = p->view.unitsPerPixel();
+    scene_.camera().centreX -= (pos.x() - lastPos_.x()) * u;
+    scene_.camera().centreY += (pos.y() - lastPos_.y()) * u;
+  } else if (drag_ == Drag::Handle) {
+    const glm::dvec2 w = toWorld(*p, pos);
+    scene_.moveHandle(dragHandle_, w.x, w.y);
+  }
+  lastPos_ = pos;
+}
+
+void ViewportController::mouseRelease(const QMouseEvent& e) {
+  settleFrames_ = 3;
+  bridge_.mouseRelease(e);
+  if (drag_ == Drag::PendingClick) {
+    if (const Pane* p = paneAt(pressPos_)) {
+      const glm::dvec2 w = toWorld(*p, pressPos_);
+      scene_.addDrawnPoint(w.x, w.y, 0);
+    }
+  }
+  drag_ = Drag::None;
+  dragHandle_ = -1;
+}
+
+void ViewportController::wheel(const QWheelEvent& e) {
+  settleFrames_ = 3;
+  if (bridge_.wheel(e)) return;
+  const Pane* p = paneAt(e.position());
+  if (!p) return;
+  // Zoom about the cursor: the data point under it stays put.
+  const double factor = std::pow(1.0015, e.angleDelta().y());
+  const glm::dvec2 anchor = toWorld(*p, e.position());
+  Camera& c = scene_.camera();
+  const double before = c.halfExtent;
+  c.halfExtent = std::clamp(c.halfExtent / factor, 0.05, 500.0);
+  const double ratio = c.halfExtent / before;
+  c.centreX = anchor.x + (c.centreX - anchor.x) * ratio;
+  c.centreY = anchor.y + (c.centreY - anchor.y) * ratio;
+}
+
+bool ViewportController::keyPress(const QKeyEvent& e) {
+  settleFrames_ = 3;
+  return bridge_.key(e, true);
+}
+
+void ViewportController::keyRelease(const QKeyEvent& e) { bridge_.key(e, false); }
+
+void ViewportController::focusOut() { bridge_.focusOut(); }
+
+}  // namespace scorescope::gui

@@ -1,0 +1,93 @@
+#pragma once
+// Everything the viewport does, independent of the Qt class that hosts the GL surface: draws a
+// frame (canvas panes through the render library's SceneRenderer, then the ImGui overlay of
+// panels, pane titles, axis labels and mode handles), routes Qt input to ImGui first and to the
+// canvas (pan, zoom, drag a mode, click to add a point) only when ImGui does not want it.
+// Two hosts use it: Viewport (a QOpenGLWidget) and ViewportWindow (a QOpenGLWindow, which
+// skips the widget compositor and is several times cheaper per frame on a software rasteriser).
+#include <QElapsedTimer>
+#include <QPointF>
+#include <memory>
+#include <vector>
+
+#include "gui/imgui_bridge.hpp"
+#include "gui/panels.hpp"
+#include "gui/scene.hpp"
+
+class QKeyEvent;
+class QMouseEvent;
+class QWheelEvent;
+class QSurfaceFormat;
+
+namespace scorescope::render {
+class SceneRenderer;
+}
+
+namespace scorescope::gui {
+
+// The GL format every host requests: OpenGL 3.3 core (the shaders are #version 330 core) and no
+// vsync cap, so frame times measure our work.
+QSurfaceFormat viewportFormat();
+
+class ViewportController {
+ public:
+  ViewportController();
+  ~ViewportController();
+  ViewportController(const ViewportController&) = delete;
+  ViewportController& operator=(const ViewportController&) = delete;
+
+  Scene& scene() { return scene_; }
+  const Panels& panels() const { return panels_; }
+
+  // With the host's context current.
+  void initializeGl();
+  void releaseGl();
+  bool ready() const { return renderer_ != nullptr; }
+  // Draws a frame of a w x h (logical pixels) canvas into the bound framebuffer.
+  void paint(int widthPx, int heightPx, float devicePixelRatio);
+  // Renders `frames` frames of the playing scene into an offscreen FBO of the canvas size with
+  // the same renderers (no ImGui, no host: what a headless exporter does), timing each to
+  // glFinish; milliseconds per frame. Context current.
+  std::vector<double> benchOffscreen(int frames, int widthPx, int heightPx);
+
+  void mousePress(const QMouseEvent& e);
+  void mouseMove(const QMouseEvent& e);
+  void mouseRelease(const QMouseEvent& e);
+  void wheel(const QWheelEvent& e);
+  // Returns true when ImGui took the key (the host should not pass it on).
+  bool keyPress(const QKeyEvent& e);
+  void keyRelease(const QKeyEvent& e);
+  void focusOut();
+
+  // True while frames should keep coming: playing, sampling, or ImGui settling after input.
+  bool wantsAnimation() const;
+  void setFixedFrameSeconds(double s) { fixedFrameSeconds_ = s; }
+  double lastPaintSeconds() const { return lastPaintSeconds_; }
+  double lastBuildSeconds() const { return lastBuildSeconds_; }
+
+ private:
+  enum class Drag { None, Pan, Handle, PendingClick };
+  void drawOverlay();
+  int handleAt(QPointF pos) const;
+  const Pane* paneAt(QPointF pos) const;
+  glm::dvec2 toWorld(const Pane& pane, QPointF pos) const;
+
+  Scene scene_;
+  ImGuiBridge bridge_;
+  Panels panels_;
+  std::unique_ptr<render::SceneRenderer> renderer_;
+  QElapsedTimer clock_;
+  qint64 lastTickNs_ = -1;
+  double fixedFrameSeconds_ = 0.0;
+  double lastPaintSeconds_ = 0.0;
+  double lastBuildSeconds_ = 0.0;
+  double frameMsSmoothed_ = 0.0;
+  int settleFrames_ = 0;  // ImGui needs a few frames after input to settle hover states
+
+  Drag drag_ = Drag::None;
+  int dragHandle_ = -1;
+  QPointF pressPos_, lastPos_;
+  QPointF hoverPos_{-1.0, -1.0};  // last mouse position, for the coordinate readout
+};
+
+}  // namespace scorescope::gui

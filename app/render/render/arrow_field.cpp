@@ -1,0 +1,52 @@
+#include "render/arrow_field.hpp"
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+namespace scorescope::render {
+
+GridNodes makeGridNodes(const WorldRect& rect, int n) {
+  assert(n > 0 && "makeGridNodes(): expected n > 0");
+  GridNodes g;
+  g.cellWidth = rect.width() / n;
+  g.cellHeight = rect.height() / n;
+  g.xs.reserve(static_cast<std::size_t>(n * n));
+  g.ys.reserve(static_cast<std::size_t>(n * n));
+  for (int j = 0; j < n; ++j) {
+    for (int i = 0; i < n; ++i) {
+      g.xs.push_back(rect.xMin + (i + 0.5) * g.cellWidth);
+      g.ys.push_back(rect.yMin + (j + 0.5) * g.cellHeight);
+    }
+  }
+  return g;
+}
+
+std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, const double* vy,
+                                      const ArrowStyle& style) {
+  const std::size_t n = nodes.xs.size();
+  double maxNorm = 0.0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double m = std::hypot(vx[k], vy[k]);
+    if (std::isfinite(m)) maxNorm = std::max(maxNorm, m);
+  }
+  const double cell = std::min(nodes.cellWidth, nodes.cellHeight);
+  std::vector<ArrowInstance> arrows;
+  arrows.reserve(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double m = std::hypot(vx[k], vy[k]);
+    if (!(m > 0.0) || !std::isfinite(m)) continue;  // no direction to draw
+    const double length = style.length == ArrowLength::Normalised
+                              ? 0.7 * cell
+                              : std::min(style.gain * m, style.maxCells * cell);
+    const double ux = vx[k] / m, uy = vy[k] / m;
+    // The arrow is centred on its node, so neighbouring arrows do not collide.
+    arrows.push_back({static_cast<float>(nodes.xs[k] - 0.5 * length * ux),
+                      static_cast<float>(nodes.ys[k] - 0.5 * length * uy),
+                      static_cast<float>(length * ux), static_cast<float>(length * uy),
+                      static_cast<float>(maxNorm > 0.0 ? m / maxNorm : 0.0)});
+  }
+  return arrows;
+}
+
+}  // namespace scorescope::render

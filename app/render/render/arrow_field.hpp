@@ -1,0 +1,35 @@
+#pragma once
+// Turning a vector field sampled on a grid (values the core computed, e.g. the exact score
+// grad log p_t) into arrows to draw. Two length modes a lecturer switches between:
+//   Normalised: every arrow has the same length (0.7 cell), the direction field alone;
+//   TrueLength: length = gain * |v|, capped at maxCells cells so a huge score near a sharp
+//               mode does not cover the picture.
+// The colour value is |v| / max |v| over the grid, so colour carries the magnitude in both
+// modes. GL-free.
+#include <vector>
+
+#include "render/frame_data.hpp"
+
+namespace scorescope::render {
+
+// Grid nodes at cell centres of `rect` divided into n x n cells: node (i, j) (column i, row j)
+// is at (xMin + (i + 0.5) w / n, yMin + (j + 0.5) h / n). Returned as xs then ys, row-major.
+struct GridNodes {
+  std::vector<double> xs, ys;
+  double cellWidth = 0.0, cellHeight = 0.0;
+};
+GridNodes makeGridNodes(const WorldRect& rect, int n);
+
+enum class ArrowLength { Normalised, TrueLength };
+
+struct ArrowStyle {
+  ArrowLength length = ArrowLength::Normalised;
+  double gain = 0.1;      // TrueLength: data units per unit of |v|
+  double maxCells = 1.5;  // TrueLength: cap in cells
+};
+
+// One arrow per node; vx, vy are the field values at the nodes (same order as nodes).
+std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, const double* vy,
+                                      const ArrowStyle& style);
+
+}  // namespace scorescope::render
