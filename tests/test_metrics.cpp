@@ -18,6 +18,9 @@ class TestMetrics : public QObject {
   void pfOdeLikelihoodMatchesExactDensity();
   void pfOdeLikelihoodWithGaussianPrior();
   void scoreErrorOfAnOffsetModel();
+  void gaussianPriorIsNormalised();
+  void mmdMatchesTheDefinition();
+  void defaultJacobianMatchesTheExactHessian();
 };
 
 // Shifting a cloud by d moves every projection by d . theta, so SW1 = |d| E|cos| = 2|d|/pi and
@@ -116,6 +119,47 @@ void TestMetrics::scoreErrorOfAnOffsetModel() {
   double expected = 0.0;
   for (int i = 0; i < 5; ++i) expected += std::pow(exact.process().s(0.01 + 0.99 * (i + 0.5) / 5), 2) * 0.25;
   QVERIFY(std::abs(weightedScoreError(off, exact, *mixture, 5, 100, 0.01, CounterRng(1)) - expected / 5) < 1e-12);
+}
+
+// Riemann sum of the VE prior N(0, 100 I) over [-80, 80]^2 (8 standard deviations).
+void TestMetrics::gaussianPriorIsNormalised() {
+  const double h = 0.2;
+  const int side = 800;
+  Points grid(side * side, 2);
+  for (int i = 0; i < side; ++i) {
+    for (int j = 0; j < side; ++j) grid.row(i * side + j) << -80 + (i + 0.5) * h, -80 + (j + 0.5) * h;
+  }
+  const double mass = gaussianPrior(Process(ProcessKind::Ve))(grid).array().exp().sum() * h * h;
+  QVERIFY2(std::abs(mass - 1.0) < 1e-4, qPrintable(QString::number(mass, 'g', 10)));
+}
+
+// The unbiased U-statistic (Gretton et al. 2012, eq. 3) written out for a 3-point and a 2-point set.
+void TestMetrics::mmdMatchesTheDefinition() {
+  Points a(3, 2), b(2, 2);
+  a << 0, 0, 1, 0, 0, 2;
+  b << 1, 1, 2, 0;
+  auto k = [](const Eigen::RowVector2d& x, const Eigen::RowVector2d& y) { return std::exp(-(x - y).squaredNorm() / 2.0); };
+  double aa = 0, bb = 0, ab = 0;
+  for (int i = 0; i < 3; ++i) for (int j = 0; j < 3; ++j) if (i != j) aa += k(a.row(i), a.row(j));
+  for (int i = 0; i < 2; ++i) for (int j = 0; j < 2; ++j) if (i != j) bb += k(b.row(i), b.row(j));
+  for (int i = 0; i < 3; ++i) for (int j = 0; j < 2; ++j) ab += k(a.row(i), b.row(j));
+  QVERIFY(std::abs(mmdSquared(a, b, 1.0) - (aa / 6 + bb / 2 - 2 * ab / 6)) < 1e-12);
+}
+
+// A model that only gives score() (as a learned model will) gets its Jacobian by central
+// differences; it must match the analytic Hessian of the exact score.
+void TestMetrics::defaultJacobianMatchesTheExactHessian() {
+  const ExactScore exact(test::referenceMixture(), Process(ProcessKind::Vp));
+  const OffsetModel scoreOnly(exact, {0.0, 0.0});
+  const Points x = 2.0 * CounterRng(9).normals(40, 0);
+  for (double t : {0.05, 0.5}) {
+    JacobianPerPoint numeric, analytic;
+    scoreOnly.scoreWithJacobian(x, t, numeric);
+    exact.scoreWithJacobian(x, t, analytic);
+    const double scale = 1 + analytic.cwiseAbs().maxCoeff();
+    QVERIFY2((numeric - analytic).cwiseAbs().maxCoeff() < 1e-5 * scale,
+             qPrintable(QString::number((numeric - analytic).cwiseAbs().maxCoeff())));
+  }
 }
 
 QTEST_APPLESS_MAIN(TestMetrics)

@@ -18,6 +18,7 @@ class TestProcess : public QObject {
   void ddpmClosedFormMatchesIteratedSteps_data();
   void ddpmClosedFormMatchesIteratedSteps();
   void ddpmPosteriorMatchesBayes();
+  void sampleForwardHasTheMarginalMoments();
   void transitionOfAdjacentDdpmTimesIsOneStep();
   void karrasSigmas();
   void timeGrids();
@@ -114,6 +115,25 @@ void TestProcess::ddpmPosteriorMatchesBayes() {
       QVERIFY(test::closeRelative(post.variance, variance, 1e-10));
       QVERIFY(test::closeRelative(post.x0Coefficient, x0Coefficient, 1e-10));
       QVERIFY(test::closeRelative(post.xkCoefficient, xkCoefficient, 1e-10));
+    }
+  }
+}
+
+// x_t = a x0 + s eps from a fixed x0: mean a(t) x0 and variance s(t)^2 for every process
+// (n = 200000, 5 standard errors), the values pinned by coefficients.csv above.
+void TestProcess::sampleForwardHasTheMarginalMoments() {
+  const Eigen::Index n = 200000;
+  const Eigen::RowVector2d x0(0.5, -0.3);
+  for (ProcessKind kind : {ProcessKind::Ddpm, ProcessKind::DdpmCosine, ProcessKind::Vp,
+                           ProcessKind::SubVp, ProcessKind::Ve, ProcessKind::Ou}) {
+    const Process p(kind);
+    for (double t : {0.3, 0.8}) {
+      const Points x = p.sampleForward(x0.replicate(n, 1), t, CounterRng(5));
+      const Eigen::RowVector2d mean = x.colwise().mean();
+      const double variance = (x.rowwise() - mean).squaredNorm() / (2.0 * (n - 1));
+      const double s2 = p.s(t) * p.s(t);
+      QVERIFY2(std::abs(variance - s2) < 5 * s2 * std::sqrt(1.0 / n), processName(kind).data());
+      QVERIFY2((mean - p.a(t) * x0).norm() < 5 * std::sqrt(s2 / n), processName(kind).data());
     }
   }
 }

@@ -47,6 +47,9 @@ class TestSamplers : public QObject {
   void odeMethodsConvergeAtTheirOrder();
   void rk45MatchesFineRk4();
   void exactScoreMemorisesPointSets();
+  void ddpmStepDrawsFromThePosterior();
+  void ddimStepMatchesTheFormula();
+  void annealedLangevinStaysBounded();
   void callbackCancels();
   void recorderKeepsBudgetAndPaths();
 };
@@ -59,6 +62,7 @@ void TestSamplers::reproducesTheMixture_data() {
   QTest::newRow("ddpm posterior-variance ddpm 1000") << int(SamplerKind::Ddpm) << int(ProcessKind::Ddpm) << 1000;
   QTest::newRow("ddpm cosine 250") << int(SamplerKind::Ddpm) << int(ProcessKind::DdpmCosine) << 250;
   QTest::newRow("ddim ddpm 100") << int(SamplerKind::Ddim) << int(ProcessKind::Ddpm) << 100;
+  QTest::newRow("ddim eta=1 vp 100") << int(SamplerKind::Ddim) << -2 << 100;
   QTest::newRow("ddim ve 100") << int(SamplerKind::Ddim) << int(ProcessKind::Ve) << 100;
   QTest::newRow("ddim ve smax=50 100") << int(SamplerKind::Ddim) << -1 << 100;
   QTest::newRow("sde vp 500") << int(SamplerKind::ReverseSde) << vp << 500;
@@ -81,13 +85,16 @@ void TestSamplers::reproducesTheMixture() {
   QFETCH(int, process);
   QFETCH(int, steps);
   const auto target = test::referenceMixture();
-  // process -1: VE with sigma_max = 50 instead of the default 10 (see the margin below).
-  const Process p = process < 0 ? Process(ProcessKind::Ve, {.veSigmaMax = 50.0})
-                                : Process(static_cast<ProcessKind>(process));
+  // process -1: VE with sigma_max = 50 instead of the default 10 (see the margin below);
+  // process -2: VP with DDIM eta = 1 (fully stochastic DDIM).
+  const Process p = process == -1   ? Process(ProcessKind::Ve, {.veSigmaMax = 50.0})
+                    : process == -2 ? Process(ProcessKind::Vp)
+                                    : Process(static_cast<ProcessKind>(process));
   const ExactScore model(target, p);
   SamplerSettings settings;
   settings.kind = static_cast<SamplerKind>(sampler);
   settings.steps = steps;
+  if (process == -2) settings.ddimEta = 1.0;
   const Points samples = sampleWith(model, settings, 5);
   QVERIFY(samples.allFinite());
   const double floor = noiseFloor(*target);
@@ -198,6 +205,98 @@ void TestSamplers::exactScoreMemorisesPointSets() {
     const double nearest = (set.points.rowwise() - x.row(i)).rowwise().norm().minCoeff();
     QVERIFY2(nearest < 0.02, qPrintable(QString::number(nearest)));
   }
+}
+
+namespace {
+
+// With a one-point target the model's noise estimate is exact, so one sampler step from a fixed
+// x_t must draw from a known Gaussian. Runs n copies of x_t and returns the batch after step 1.
+struct OneStep {
+  Eigen::RowVector2d mean;
+  double variance;  // per coordinate
+};
+template <class Sampler>
+OneStep firstStepMoments(Sampler sampler) {
+  Points captured;
+  sampler([&](int step, double, const Points& x) {
+    if (step == 1) captured = x;
+    return step < 1;
+  });
+  const Eigen::RowVector2d mean = captured.colwise().mean();
+  return {mean, (captured.rowwise() - mean).squaredNorm() / (2.0 * double(captured.rows() - 1))};
+}
+
+const Eigen::RowVector2d kPoint(0.5, -0.3);
+const Eigen::RowVector2d kNoise(0.7, -1.2);
+
+std::shared_ptr<EmpiricalSet> onePoint() {
+  Points one(1, 2);
+  one.row(0) = kPoint;
+  return std::make_shared<EmpiricalSet>(one);
+}
+
+}  // namespace
+
+// Ancestral DDPM from x_k must sample q(x_{k-1} | x_k, x0) (Process::ddpmPosterior, itself checked
+// against Bayes' rule): mean mu~ and variance beta~ (posterior option) or beta_k (beta option).
+// n = 200000: 5 standard errors on mean and variance. At k = 2 the two variances differ by 2.2x.
+void TestSamplers::ddpmStepDrawsFromThePosterior() {
+  const Process p(ProcessKind::Ddpm);
+  const ExactScore model(onePoint(), p);
+  const Eigen::Index n = 200000;
+  for (int k : {2, 50}) {
+    const double t = k / 1000.0;
+    const Eigen::RowVector2d xt = p.a(t) * kPoint + p.s(t) * kNoise;
+    const std::vector<double> ts{t, (k - 1) / 1000.0, (k - 2) / 1000.0};
+    const Process::Posterior post = p.ddpmPosterior(k);
+    const Eigen::RowVector2d mean = post.x0Coefficient * kPoint + post.xkCoefficient * xt;
+    for (DdpmVariance v : {DdpmVariance::PosteriorBeta, DdpmVariance::Beta}) {
+      const OneStep got = firstStepMoments([&](const StepCallback& cb) {
+        sampleDdpm(model, xt.replicate(n, 1), ts, v, CounterRng(3), cb);
+      });
+      const double variance = v == DdpmVariance::Beta ? p.betas()[k - 1] : post.variance;
+      QVERIFY2(std::abs(got.variance - variance) < 5 * variance * std::sqrt(2.0 / (2 * n)),
+               qPrintable(QStringLiteral("k=%1: variance %2, expected %3").arg(k).arg(got.variance).arg(variance)));
+      QVERIFY((got.mean - mean).norm() < 5 * std::sqrt(variance / n));
+    }
+  }
+}
+
+// DDIM (Song et al. 2021, eqs. 12 and 16) with abar = a^2 on VP, t = 0.6 -> 0.5:
+// sigma^2 = eta^2 (1 - abar_u)/(1 - abar_t) (1 - abar_t/abar_u), mean a_u x0 + sqrt(1 - abar_u - sigma^2) eps.
+void TestSamplers::ddimStepMatchesTheFormula() {
+  const Process p(ProcessKind::Vp);
+  const ExactScore model(onePoint(), p);
+  const Eigen::Index n = 200000;
+  const double t = 0.6, u = 0.5;
+  const double at2 = p.a(t) * p.a(t), au2 = p.a(u) * p.a(u);
+  const Eigen::RowVector2d xt = p.a(t) * kPoint + std::sqrt(1 - at2) * kNoise;
+  for (double eta : {0.5, 1.0}) {
+    const double sig2 = eta * eta * (1 - au2) / (1 - at2) * (1 - at2 / au2);
+    const Eigen::RowVector2d mean = p.a(u) * kPoint + std::sqrt(1 - au2 - sig2) * kNoise;
+    const OneStep got = firstStepMoments([&](const StepCallback& cb) {
+      sampleDdim(model, xt.replicate(n, 1), {t, u, 0.4}, eta, CounterRng(4), cb);
+    });
+    QVERIFY2(std::abs(got.variance - sig2) < 5 * sig2 * std::sqrt(1.0 / n),
+             qPrintable(QStringLiteral("eta=%1: variance %2, expected %3").arg(eta).arg(got.variance).arg(sig2)));
+    QVERIFY((got.mean - mean).norm() < 5 * std::sqrt(sig2 / n));
+  }
+}
+
+// NCSN levels run from s/a = 152 (VP at t = 1) down; step sizes follow the x-space noise s(t), so
+// the chain never leaves the region where p_t has mass (|x| < 8 at every step).
+void TestSamplers::annealedLangevinStaysBounded() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  SamplerSettings settings;
+  settings.kind = SamplerKind::AnnealedLangevin;
+  const CounterRng rng(21);
+  double largest = 0.0;
+  runSampler(model, settings, initialParticles(model.process(), settings, 2000, rng), rng, {},
+             [&](int, double, const Points& x) {
+               largest = std::max(largest, x.cwiseAbs().maxCoeff());
+               return true;
+             });
+  QVERIFY2(largest < 8.0, qPrintable(QString::number(largest)));
 }
 
 void TestSamplers::callbackCancels() {

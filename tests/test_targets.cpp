@@ -1,5 +1,6 @@
 // Exact targets: reference values, finite differences of log p_t, normalisation, the empirical
 // set against a zero-covariance mixture, stability at small t, sampling, presets, validation.
+#include <Eigen/Dense>
 #include <QTest>
 #include <cmath>
 
@@ -54,6 +55,8 @@ class TestTargets : public QObject {
   void mixtureDensityIntegratesToOne();
   void empiricalSetEqualsZeroCovarianceMixture();
   void empiricalSetIsStableAtTinyNoise();
+  void mixtureIsStableFarFromItsModes();
+  void onePointDenoiserReturnsThePoint();
   void mixtureSamplesHaveTheRightMoments();
   void conditionalKeepsOneClass();
   void presetsAreSeededAndInRange();
@@ -150,6 +153,42 @@ void TestTargets::empiricalSetIsStableAtTinyNoise() {
   QVERIFY((denoised.row(1) - set.points.row(0)).norm() < 1e-12);
   QVERIFY((denoised.row(2) - set.points.row(2)).norm() < 1e-12);
   QCOMPARE(v.classPosterior(1, 0), 1.0);
+}
+
+// At x = (30, 30) and s = 0.05 every component's log-weight is below -1e5: only log-sum-exp keeps
+// the responsibilities finite. There the score is that of the nearest component (in Mahalanobis
+// terms), C_k^{-1} (a mu_k - x), since the others carry weight exp(-1e4) or less.
+void TestTargets::mixtureIsStableFarFromItsModes() {
+  const auto mixture = test::referenceMixture();
+  Points x(1, 2);
+  x << 30.0, 30.0;
+  const double a = 1.0, s = 0.05;
+  const FieldValues v = mixture->evaluate(x, a, s, {.logDensity = true, .score = true});
+  QVERIFY(v.score.allFinite() && v.logDensity.allFinite());
+  double best = -1e300;
+  Eigen::Vector2d expected;
+  for (const MixtureComponent& c : mixture->components()) {
+    const Eigen::Matrix2d cov = a * a * c.cov + s * s * Eigen::Matrix2d::Identity();
+    const Eigen::Vector2d d = x.row(0).transpose() - a * c.mean;
+    const double logWeight = std::log(c.weight) - 0.5 * d.dot(cov.inverse() * d) - 0.5 * std::log(cov.determinant());
+    if (logWeight > best) {
+      best = logWeight;
+      expected = cov.inverse() * (a * c.mean - x.row(0).transpose());
+    }
+  }
+  QVERIFY((v.score.row(0).transpose() - expected).norm() < 1e-9 * expected.norm());
+}
+
+// A one-point set's posterior is the point itself, at any a and s.
+void TestTargets::onePointDenoiserReturnsThePoint() {
+  Points one(1, 2);
+  one << 0.5, -0.3;
+  const EmpiricalSet target(one);
+  const Points x = CounterRng(3).normals(10, 0);
+  for (auto [a, s] : {std::pair{0.6, 0.8}, {0.1, 0.995}, {1.0, 5.0}}) {
+    const Points d = target.denoise(x, a, s);
+    QVERIFY((d.rowwise() - one.row(0)).cwiseAbs().maxCoeff() < 1e-12);
+  }
 }
 
 // n = 200000 exact samples: mean and covariance within 5 standard errors, label frequencies
