@@ -337,8 +337,11 @@ const QStringList kCommands{"sample", "forward", "score", "nll", "bench"};
 const QStringList kHelp{"help", "--help", "-h"};
 
 int usage() {
-  out() << "usage: scorescope                      open the viewport on the default scene\n"
+  out() << "usage: scorescope [viewport options]   open the viewport (default: lesson 2 on gmm8-ring)\n"
            "       scorescope <command> [options]  run headless\n\n"
+           "viewport options: --lesson 1..5, --target NAME|draw, --process NAME, --particles N,\n"
+           "  --seed S, --sweep, --annealed, --contours, --screenshot FILE [--position U] [--size WxH],\n"
+           "  --bench-frames N (median and p95 frame times), --widget-viewport\n\n"
            "commands:\n"
            "  sample   draw samples with a sampler driven by the exact score\n"
            "  forward  noise data samples to time t\n"

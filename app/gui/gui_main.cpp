@@ -1,6 +1,7 @@
 #include "gui/gui_main.hpp"
 
 #include <QApplication>
+#include <QSaveFile>
 #include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QEventLoop>
@@ -92,6 +93,10 @@ int runGui(int argc, char** argv) {
   format.setSwapInterval(0);  // no vsync cap: frame times measure our work
   QSurfaceFormat::setDefaultFormat(format);
 
+  // Qt holds every requestUpdate() back by 5 ms (QT_QPA_UPDATE_IDLE_TIME) to coalesce repaints;
+  // our own animation timer paces frames, so that wait only adds latency (measured: 100k-particle
+  // frames 20.5 ms -> 16.7 ms median under Xvfb). A user's explicit setting wins.
+  if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME")) qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
   QApplication app(argc, argv);
   QApplication::setApplicationName("Scorescope");
   QCommandLineParser parser;
@@ -188,7 +193,11 @@ int runGui(int argc, char** argv) {
     scene.timeline().setPlaying(false);
     QImage image;
     for (int i = 0; i < 4; ++i) image = window.viewport()->grabFrame();  // let ImGui settle
-    if (!image.save(parser.value("screenshot"))) return fail("--screenshot: cannot write " + parser.value("screenshot"));
+    // QSaveFile: the PNG appears complete or not at all.
+    QSaveFile file(parser.value("screenshot"));
+    if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
+      return fail("--screenshot: cannot write " + parser.value("screenshot") + " (" + file.errorString() + ")");
+    }
     return 0;
   }
   return app.exec();

@@ -3,6 +3,7 @@
 #include <QAction>
 #include <QFileDialog>
 #include <QKeySequence>
+#include <QSaveFile>
 #include <QMenuBar>
 #include <QMessageBox>
 
@@ -73,8 +74,9 @@ MainWindow::MainWindow(ViewportKind kind, QWidget* parent) : QMainWindow(parent)
 void MainWindow::saveScreenshot() {
   const QString path = QFileDialog::getSaveFileName(this, "Save screenshot", "scorescope.png", "PNG images (*.png)");
   if (path.isEmpty()) return;
-  if (!viewport_->grabFrame().save(path)) {
-    QMessageBox::warning(this, "Scorescope", "Could not write " + path);
+  QSaveFile file(path);  // the PNG appears complete or not at all
+  if (!file.open(QIODevice::WriteOnly) || !viewport_->grabFrame().save(&file, "PNG") || !file.commit()) {
+    QMessageBox::warning(this, "Scorescope", "Could not write " + path + ": " + file.errorString());
   }
 }
 
