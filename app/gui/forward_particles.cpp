@@ -11,8 +11,7 @@ void ForwardParticles::setData(Points x0, const CounterRng& rng) {
 const Points& ForwardParticles::at(const Process& process, double t) {
   const double a = process.a(t), s = process.s(t);
   if (t != cachedT_ || a != cachedA_ || s != cachedS_ || xt_.rows() != x0_.rows()) {
-    xt_.resize(x0_.rows(), 2);
-    xt_.noalias() = a * x0_ + s * eps_;  // Process::sampleForward with the eps drawn once
+    xt_ = process.noised(x0_, eps_, t);  // Process::sampleForward with the eps drawn once
     cachedT_ = t;
     cachedA_ = a;
     cachedS_ = s;

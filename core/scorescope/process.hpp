@@ -56,7 +56,9 @@ class Process {
   const std::vector<double>& betas() const { return betas_; }
   const std::vector<double>& alphaBars() const { return alphaBars_; }
 
-  // x_t = a x0 + s eps with eps from `rng` (row i of x0 uses counter i).
+  // x_t = a x0 + s eps for given noise (scrubbing t with each particle's eps fixed).
+  Points noised(const Points& x0, const Points& eps, double t) const;
+  // x_t = a x0 + s eps with eps = rng.normals(n, 0) (row i of x0 uses counter i).
   Points sampleForward(const Points& x0, double t, const CounterRng& rng) const;
   // One DDPM noising step x_k = sqrt(1 - beta_k) x_{k-1} + sqrt(beta_k) eps (discrete kinds).
   Points ddpmStep(const Points& xPrev, int k, const CounterRng& rng) const;

@@ -121,8 +121,12 @@ double Process::g2(double t) const {
 
 double Process::g(double t) const { return std::sqrt(g2(t)); }
 
+Points Process::noised(const Points& x0, const Points& eps, double t) const {
+  return a(t) * x0 + s(t) * eps;
+}
+
 Points Process::sampleForward(const Points& x0, double t, const CounterRng& rng) const {
-  return a(t) * x0 + s(t) * rng.normals(x0.rows(), 0);
+  return noised(x0, rng.normals(x0.rows(), 0), t);
 }
 
 Points Process::ddpmStep(const Points& xPrev, int k, const CounterRng& rng) const {
