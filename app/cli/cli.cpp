@@ -19,7 +19,7 @@
 namespace scorescope::cli {
 namespace {
 
-constexpr long long kMaxParticles = 100'000'000;
+constexpr long long kMaxParticles = 10'000'000;  // 160 MB per batch copy
 
 QTextStream& out() {
   static QTextStream stream(stdout);
