@@ -5,6 +5,7 @@
 // ViewportWindow (QOpenGLWindow) are this template plus what differs: grabbing and swaps.
 #include <QFocusEvent>
 #include <QKeyEvent>
+#include <QMetaObject>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QTimer>
@@ -28,7 +29,12 @@ class GlHost : public Base, public ViewportHost {
     QObject::connect(&controller_.scene(), &Scene::changed, this, [this] { this->update(); });
     animation_.start(kFrameIntervalMs);
   }
-  ~GlHost() override { releaseGl(); }
+  ~GlHost() override {
+    // The context outlives this object (Base's destructor tears it down and would fire the
+    // aboutToBeDestroyed handler after controller_ is gone): disconnect first, release now.
+    QObject::disconnect(contextConnection_);
+    releaseGl();
+  }
 
   Scene& scene() { return controller_.scene(); }
   const Panels& panels() const { return controller_.panels(); }
@@ -55,10 +61,21 @@ class GlHost : public Base, public ViewportHost {
   void initializeGL() override {
     // GL objects die with the context (a widget reparent re-creates it): release them first.
     if (this->context() != watchedContext_) {
+      QObject::disconnect(contextConnection_);
       watchedContext_ = this->context();
-      QObject::connect(this->context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { releaseGl(); });
+      contextConnection_ =
+          QObject::connect(this->context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { releaseGl(); });
     }
     controller_.initializeGl();
+  }
+  bool event(QEvent* e) override {
+    // Qt asks the focus object before it fires a shortcut; accepting delivers the key as a
+    // KeyPress instead, here to ImGui's active text field or slider.
+    if (e->type() == QEvent::ShortcutOverride && controller_.wantsKeyboard()) {
+      e->accept();
+      return true;
+    }
+    return Base::event(e);
   }
   void paintGL() override { controller_.paint(this->width(), this->height(), devicePixelRatioOf()); }
 
@@ -98,6 +115,7 @@ class GlHost : public Base, public ViewportHost {
 
   QTimer animation_;
   const QOpenGLContext* watchedContext_ = nullptr;
+  QMetaObject::Connection contextConnection_;
 };
 
 }  // namespace scorescope::gui

@@ -128,7 +128,11 @@ int runGui(int argc, char** argv) {
     if (!ok || l < 1 || l > kLessonCount) return fail("--lesson: expected 1..5, got '" + parser.value("lesson") + "'");
     s.lesson = static_cast<Lesson>(l);
   }
-  if (parser.isSet("target")) s.target = parser.value("target").toStdString();
+  if (parser.isSet("target")) {
+    s.target = parser.value("target").toStdString();
+    const std::string problem = targetNameError(s.target);
+    if (!problem.empty()) return fail("--target: " + QString::fromStdString(problem));
+  }
   if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), s.process)) {
     return fail("--process: unknown '" + parser.value("process") + "'; expected " +
                 QString::fromStdString(processNames()));

@@ -174,14 +174,10 @@ void ImGuiBridge::focusOut() {
   io.KeyCtrl = io.KeyShift = io.KeyAlt = io.KeySuper = false;
 }
 
-bool ImGuiBridge::wantsMouse() const {
-  makeCurrent();
-  return ImGui::GetIO().WantCaptureMouse;
-}
-
 bool ImGuiBridge::wantsKeyboard() const {
   makeCurrent();
-  return ImGui::GetIO().WantCaptureKeyboard;
+  const ImGuiIO& io = ImGui::GetIO();
+  return io.WantCaptureKeyboard || io.WantTextInput;
 }
 
 }  // namespace scorescope::gui

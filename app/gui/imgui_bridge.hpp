@@ -25,7 +25,6 @@ class ImGuiBridge {
   void initializeGl();
   // Releases them; call with the context current (before the context dies).
   void releaseGl();
-  bool glInitialized() const { return glInitialized_; }
 
   // Makes this bridge's ImGui context current (there may be several widgets, one context each).
   void makeCurrent() const;
@@ -43,7 +42,7 @@ class ImGuiBridge {
   bool key(const QKeyEvent& e, bool down);
   void focusOut();
 
-  bool wantsMouse() const;
+  // An ImGui item has keyboard focus (a text field being edited, a slider held): keys go to it.
   bool wantsKeyboard() const;
 
  private:

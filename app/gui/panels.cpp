@@ -5,8 +5,11 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <stdexcept>
+#include <string>
 
 #include "gui/scene.hpp"
+#include "scorescope/guidance.hpp"
 #include "scorescope/presets.hpp"
 
 namespace scorescope::gui {
@@ -35,7 +38,7 @@ const char* lessonBlurb(Lesson lesson) {
       return "Steer samples towards a class. Classifier guidance adds gamma grad log p_t(y|x); CFG mixes "
              "conditional and unconditional scores: (1+w) eps_c - w eps_u = gamma eps_c + (1-gamma) eps_u.";
   }
-  return "";
+  throw std::logic_error("lessonBlurb(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
 
 const char* processLabel(ProcessKind k) {
@@ -47,7 +50,7 @@ const char* processLabel(ProcessKind k) {
     case ProcessKind::Ve: return "VE SDE (NCSN)";
     case ProcessKind::Ou: return "OU (T = 5)";
   }
-  return "?";
+  throw std::logic_error("processLabel(): unknown process kind " + std::to_string(static_cast<int>(k)));
 }
 
 template <typename Enum, std::size_t N>
@@ -80,11 +83,11 @@ void Panels::remember(const std::string& name) {
 
 void Panels::draw(Scene& scene, int widthPx, int heightPx, double frameMs) {
   rects_.clear();
-  sidebar(scene, heightPx, frameMs);
-  timelineBar(scene, widthPx, heightPx);
+  sidebar(scene, heightPx);
+  timelineBar(scene, widthPx, heightPx, frameMs);
 }
 
-void Panels::sidebar(Scene& scene, int heightPx, double frameMs) {
+void Panels::sidebar(Scene& scene, int heightPx) {
   SceneSettings s = scene.settings();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(ImVec2(kSidebarWidth, static_cast<float>(heightPx)));
@@ -134,6 +137,7 @@ void Panels::sidebar(Scene& scene, int heightPx, double frameMs) {
       pendingParticles_ = -1;
     }
     ImGui::InputInt("seed", &s.seed);
+    remember("seed");
     s.seed = std::max(0, s.seed);
     if (scene.drawing()) {
       ImGui::TextWrapped("Click on the canvas to add points (%zu so far).", scene.drawnPointCount());
@@ -191,7 +195,7 @@ void Panels::sidebar(Scene& scene, int heightPx, double frameMs) {
           sliderDouble(s.cfgLectureConvention ? "gamma" : "w", s.cfgScale, 0.0, 20.0, "%.2f");
           remember("cfg scale");
           const double w = s.cfgLectureConvention ? s.cfgScale - 1.0 : s.cfgScale;
-          ImGui::Text("w = %.2f  <=>  gamma = 1 + w = %.2f", w, w + 1.0);
+          ImGui::Text("w = %.2f  <=>  gamma = 1 + w = %.2f", w, lectureGammaFromW(w));
         }
         ImGui::Checkbox("sweep: scales 0, 1, 3, 7", &s.sweep);
         enumCombo("sampler", s.guidanceSampler,
@@ -232,19 +236,12 @@ void Panels::sidebar(Scene& scene, int heightPx, double frameMs) {
   }
 
   ImGui::PopItemWidth();
-  ImGui::Separator();
-  if (scene.sampling()) {
-    ImGui::ProgressBar(static_cast<float>(scene.samplingProgress()), ImVec2(-1, 0), "sampling...");
-  } else if (!scene.status().empty()) {
-    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.4f, 1.0f), "%s", scene.status().c_str());
-  }
-  ImGui::TextDisabled("%zu particles   %.1f ms/frame", scene.particleCount(), frameMs);
   ImGui::End();
 
   if (!(s == scene.settings())) scene.setSettings(s);
 }
 
-void Panels::timelineBar(Scene& scene, int widthPx, int heightPx) {
+void Panels::timelineBar(Scene& scene, int widthPx, int heightPx, double frameMs) {
   Timeline& tl = scene.timeline();
   ImGui::SetNextWindowPos(ImVec2(kSidebarWidth, static_cast<float>(heightPx - kTimelineHeight)));
   ImGui::SetNextWindowSize(ImVec2(static_cast<float>(widthPx - kSidebarWidth), kTimelineHeight));
@@ -284,6 +281,20 @@ void Panels::timelineBar(Scene& scene, int widthPx, int heightPx) {
   ImGui::SameLine();
   const double t = scene.displayTime();
   ImGui::Text("t = %.3f  a = %.3f  s = %.3f", t, scene.process().a(t), scene.process().s(t));
+  // Second row, always on screen (the sidebar scrolls): progress or why nothing is sampled.
+  const float lineHeight = ImGui::GetTextLineHeight();
+  if (scene.sampling()) {
+    ImGui::ProgressBar(static_cast<float>(scene.samplingProgress()), ImVec2(240.0f, lineHeight), "sampling...");
+    remember("status");
+    ImGui::SameLine();
+  }
+  const std::string status = scene.status();
+  if (!status.empty() && status != "sampling...") {
+    ImGui::TextColored(ImVec4(1.0f, 0.7f, 0.4f, 1.0f), "%s", status.c_str());
+    remember("status");
+    ImGui::SameLine();
+  }
+  ImGui::TextDisabled("%zu particles   %.1f ms/frame", scene.particleCount(), frameMs);
   ImGui::End();
 }
 

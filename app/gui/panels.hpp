@@ -26,12 +26,13 @@ class Panels {
   void draw(Scene& scene, int widthPx, int heightPx, double frameMs);
 
   // Screen rectangle (logical pixels) of a widget drawn in the last frame, by its label
-  // ("t", "step", "speed", "particles", "arrow grid", ...); empty when not drawn.
+  // ("t", "step", "speed", "particles", "arrow grid", "status", ...); empty when not drawn.
   QRectF widgetRect(const std::string& name) const;
 
  private:
-  void sidebar(Scene& scene, int heightPx, double frameMs);
-  void timelineBar(Scene& scene, int widthPx, int heightPx);
+  void sidebar(Scene& scene, int heightPx);
+  // Play controls and the step/t slider, and below them the status line (progress, errors).
+  void timelineBar(Scene& scene, int widthPx, int heightPx, double frameMs);
   void remember(const std::string& name);
 
   std::map<std::string, QRectF> rects_;

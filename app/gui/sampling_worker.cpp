@@ -13,6 +13,7 @@ SamplingWorker::SamplingWorker(QObject* parent) : QObject(parent) {
 
 SamplingWorker::~SamplingWorker() {
   cancel();
+  pool_.clear();  // queued jobs never start; the running ones stop at their next step
   pool_.waitForDone();
 }
 
@@ -24,7 +25,7 @@ int SamplingWorker::submit(SamplingJob job) {
     auto runs = std::make_shared<std::vector<SampleRun>>();
     try {
       const JobControl control(generation_, generation, progress_);
-      *runs = job(control);
+      if (!control.cancelled()) *runs = job(control);  // a queued job may be stale by now
     } catch (const std::exception& e) {
       std::fprintf(stderr, "scorescope: sampling job failed: %s\n", e.what());
       runs->clear();
@@ -40,7 +41,7 @@ int SamplingWorker::submit(SamplingJob job) {
   return generation;
 }
 
-void SamplingWorker::cancel() { ++generation_; }
+int SamplingWorker::cancel() { return ++generation_; }
 
 void SamplingWorker::waitForIdle() { pool_.waitForDone(); }
 

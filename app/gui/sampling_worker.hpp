@@ -12,12 +12,16 @@
 #include <vector>
 
 #include "scorescope/points.hpp"
+#include "scorescope/score_model.hpp"
 #include "scorescope/trajectory.hpp"
 
 namespace scorescope::gui {
 
-// One sampler run to show: its trajectory and the colour label of every particle.
+// One sampler run to show: the model that drove it and its pane title (arrows and title are
+// drawn from the run, so they match the particles while a newer job is still sampling), its
+// trajectory and the colour label of every particle.
 struct SampleRun {
+  std::shared_ptr<const ScoreModel> model;
   std::string title;
   Trajectory trajectory;
   Labels labels;  // empty: unlabelled
@@ -29,8 +33,10 @@ class JobControl {
   JobControl(const std::atomic<int>& current, int generation, std::atomic<int>& progressPermille)
       : current_(current), generation_(generation), progress_(progressPermille) {}
   bool cancelled() const { return current_.load(std::memory_order_relaxed) != generation_; }
+  // A stale job leaves the progress bar to the newest one.
   void setProgress(double fraction) const {
-    progress_.store(static_cast<int>(fraction * 1000.0), std::memory_order_relaxed);
+    if (!cancelled())
+      progress_.store(static_cast<int>(fraction * 1000.0), std::memory_order_relaxed);
   }
 
  private:
@@ -49,8 +55,9 @@ class SamplingWorker : public QObject {
 
   // Cancels whatever runs and starts `job`; returns its generation.
   int submit(SamplingJob job);
-  // Cancels the running job, if any.
-  void cancel();
+  // Cancels the running job, if any; returns the new generation, which no job has, so a
+  // caller that stores it never mistakes an older job's result for a current one.
+  int cancel();
   bool busy() const { return running_.load() > 0; }
   // Progress of the newest job in [0, 1].
   double progress() const { return progress_.load() / 1000.0; }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <stdexcept>
 
 #include "render/density_image.hpp"
 #include "scorescope/empirical_set.hpp"
@@ -54,7 +55,7 @@ std::string guidanceTitle(const SceneSettings& s, double scale) {
   const std::string y = "  class " + std::to_string(s.guidanceClass);
   if (s.guidance == GuidanceKind::Classifier) return "classifier guidance  gamma = " + fmt("%.3g", scale) + y;
   const double w = s.cfgLectureConvention ? scale - 1.0 : scale;
-  return "CFG  w = " + fmt("%.3g", w) + "  (gamma = 1 + w = " + fmt("%.3g", w + 1.0) + ")" + y;
+  return "CFG  w = " + fmt("%.3g", w) + "  (gamma = 1 + w = " + fmt("%.3g", lectureGammaFromW(w)) + ")" + y;
 }
 
 SamplerSettings stochasticSettings(const SceneSettings& s) {
@@ -87,18 +88,30 @@ SamplerSettings deterministicSettings(const SceneSettings& s) {
 }
 
 std::string samplerTitle(const SamplerSettings& s) {
-  if (s.kind == SamplerKind::Ddim) return "DDIM  eta = " + fmt("%.2f", s.ddimEta);
   switch (s.kind) {
+    case SamplerKind::Ddim: return "DDIM  eta = " + fmt("%.2f", s.ddimEta);
     case SamplerKind::ReverseSde: return "Reverse SDE (Euler-Maruyama)";
     case SamplerKind::Ddpm: return "DDPM ancestral";
     case SamplerKind::OdeEuler: return "PF-ODE (Euler)";
     case SamplerKind::OdeHeun: return "PF-ODE (Heun)";
     case SamplerKind::OdeRk4: return "PF-ODE (RK4)";
-    default: return std::string(samplerName(s.kind));
+    case SamplerKind::OdeRk45:
+    case SamplerKind::Langevin:
+    case SamplerKind::AnnealedLangevin:
+    case SamplerKind::PredictorCorrector: return std::string(samplerName(s.kind));
   }
+  throw std::logic_error("samplerTitle(): unknown sampler kind " + std::to_string(static_cast<int>(s.kind)));
 }
 
 }  // namespace
+
+std::size_t shownSnapshot(const Trajectory& tr, int step) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < tr.snapshotSteps.size(); ++i) {
+    if (tr.snapshotSteps[i] <= step) k = i;
+  }
+  return k;
+}
 
 Scene::Scene(QObject* parent) : QObject(parent) {
   connect(&worker_, &SamplingWorker::finished, this, &Scene::onRunsFinished);
@@ -118,6 +131,8 @@ void Scene::setSettings(const SceneSettings& s) {
   if (old.target != settings_.target || old.process != settings_.process || old.seed != settings_.seed) {
     rebuildTarget();
   }
+  // The guidance class names a class of the current target (titles and runs agree).
+  settings_.guidanceClass = std::clamp(settings_.guidanceClass, 0, std::max(0, labelCount() - 1));
   if (needsResampling(old, settings_)) resample();
   emit changed();
 }
@@ -125,18 +140,21 @@ void Scene::setSettings(const SceneSettings& s) {
 void Scene::rebuildTarget() {
   process_ = Process(settings_.process);
   if (settings_.target == "draw") {
+    targetError_.clear();
     mixture_.clear();
     target_ = drawn_.rows() > 0 ? std::make_shared<EmpiricalSet>(drawn_, drawnLabels_) : nullptr;
   } else {
     std::unique_ptr<Target> t = makePreset(settings_.target, static_cast<std::uint64_t>(settings_.seed));
+    targetError_.clear();
     if (!t) {
-      status_ = "unknown target '" + settings_.target + "'";
+      targetError_ = "target: " + targetNameError(settings_.target) + " (showing gmm8-ring)";
       t = makeGmm8Ring();
     }
     auto* mixture = dynamic_cast<GaussianMixture*>(t.get());
     mixture_ = mixture ? mixture->components() : std::vector<MixtureComponent>{};
     target_ = std::move(t);
   }
+  settings_.guidanceClass = std::clamp(settings_.guidanceClass, 0, std::max(0, labelCount() - 1));
   ++targetVersion_;
 }
 
@@ -144,20 +162,16 @@ void Scene::resample() {
   const Lesson lesson = settings_.lesson;
   if (!target_) {
     forward_.setData(Points(0, 2), CounterRng(0));
-    runs_.clear();
-    worker_.cancel();
-    status_ = "click on the canvas to add data points";
+    models_.clear();
+    dropRuns("click on the canvas to add data points");
     return;
   }
   if (lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField) {
-    worker_.cancel();
-    runs_.clear();
+    dropRuns("");
     models_.clear();
     const CounterRng rng(static_cast<std::uint64_t>(settings_.seed));
     forward_.setData(target_->sample(settings_.particles, rng, &labels0_), rng.derive(1));
     if (target_->labelCount() <= 1) labels0_.resize(0);
-    timeline_.setSteps(0);
-    status_.clear();
     return;
   }
   // Sampling lessons: models on this thread (cheap), runs on the worker.
@@ -168,19 +182,22 @@ void Scene::resample() {
     if (lesson == Lesson::ReverseVsOde) models_.push_back(exact);
   } else {
     if (target_->labelCount() <= 1) {
-      runs_.clear();
-      worker_.cancel();
-      status_ = "guidance needs a labelled target (gmm8-ring, two-moons, rings, ...)";
+      dropRuns("guidance needs a labelled target (gmm8-ring, two-moons, rings, ...)");
       return;
     }
     const int label = std::clamp(settings_.guidanceClass, 0, target_->labelCount() - 1);
+    std::shared_ptr<const Target> conditional(target_->conditional(label));
+    if (!conditional) {
+      // A drawn set may skip a label (points labelled 0 and 2): there is nothing to guide to.
+      dropRuns("class y = " + std::to_string(label) + " has no data");
+      return;
+    }
     std::vector<double> scales;
     if (settings_.sweep) scales.assign(std::begin(kSweepScales), std::end(kSweepScales));
     else scales.push_back(settings_.guidance == GuidanceKind::Classifier ? settings_.classifierGamma
                                                                          : settings_.cfgScale);
-    std::shared_ptr<const Target> conditional(target_->conditional(label));
     for (double scale : scales) {
-      if (settings_.guidance == GuidanceKind::Classifier || !conditional) {
+      if (settings_.guidance == GuidanceKind::Classifier) {
         models_.push_back(std::make_shared<ClassifierGuidance>(target_, process_, label, scale));
       } else {
         models_.push_back(std::make_shared<ClassifierFreeGuidance>(
@@ -189,13 +206,30 @@ void Scene::resample() {
       }
     }
   }
-  SamplingJob job = makeJob();
-  if (!job) return;  // status_ says why
+  std::string problem;
+  SamplingJob job = makeJob(problem);
+  if (!job) {
+    dropRuns(problem);
+    return;
+  }
+  // Runs of another lesson or pane count would show old titles over a new layout: clear them.
+  if (lesson != runsLesson_ || runs_.size() != models_.size()) {
+    runs_.clear();
+    timeline_.setSteps(0);
+  }
+  runsLesson_ = lesson;
   status_ = "sampling...";
   generation_ = worker_.submit(std::move(job));
 }
 
-SamplingJob Scene::makeJob() {
+void Scene::dropRuns(std::string status) {
+  generation_ = worker_.cancel();
+  runs_.clear();
+  timeline_.setSteps(0);
+  status_ = std::move(status);
+}
+
+SamplingJob Scene::makeJob(std::string& problem) {
   const SceneSettings s = settings_;
   std::vector<SamplerSettings> samplers;
   std::vector<std::string> titles;
@@ -232,16 +266,14 @@ SamplingJob Scene::makeJob() {
     }
   }
   for (const SamplerSettings& sampler : samplers) {
-    const std::string problem = validateSamplerSettings(sampler);
-    if (!problem.empty()) {
-      status_ = problem;
-      return {};
-    }
+    problem = validateSamplerSettings(sampler);
+    if (!problem.empty()) return {};
   }
   const auto models = models_;
   const auto target = target_;
   const Process process = process_;
   return [s, samplers, titles, models, target, process](const JobControl& control) {
+    if (control.cancelled()) return std::vector<SampleRun>{};  // before the costly initial noise
     std::vector<SampleRun> runs;
     const CounterRng rng(static_cast<std::uint64_t>(s.seed));
     // The same initial noise for every run: differences come from the samplers alone.
@@ -259,6 +291,7 @@ SamplingJob Scene::makeJob() {
                                 });
       if (t.cancelled || control.cancelled()) return std::vector<SampleRun>{};
       SampleRun run;
+      run.model = models[r];
       run.title = titles[r];
       run.labels = classify(*target, t.final);
       run.trajectory = std::move(t);
@@ -271,6 +304,7 @@ SamplingJob Scene::makeJob() {
 void Scene::onRunsFinished(int generation, std::shared_ptr<std::vector<SampleRun>> runs) {
   if (generation != generation_ || runs->empty()) return;
   runs_ = std::move(*runs);
+  runsGeneration_ = generation;
   int last = 1;
   for (const SampleRun& r : runs_) last = std::max(last, static_cast<int>(r.trajectory.times.size()) - 1);
   const bool first = timeline_.lastStep() == 0;
@@ -278,6 +312,11 @@ void Scene::onRunsFinished(int generation, std::shared_ptr<std::vector<SampleRun
   if (first) timeline_.scrubTo(0.0);
   status_.clear();
   emit changed();
+}
+
+std::string Scene::status() const {
+  if (targetError_.empty()) return status_;
+  return status_.empty() ? targetError_ : targetError_ + "; " + status_;
 }
 
 void Scene::waitForSampling() {
@@ -296,9 +335,11 @@ double Scene::displayTime() const {
     return timeline_.position();
   }
   if (runs_.empty()) return 1.0;
-  const auto& times = runs_.front().trajectory.times;
-  if (times.empty()) return 1.0;
-  return times[static_cast<std::size_t>(std::min<int>(timeline_.currentStep(), static_cast<int>(times.size()) - 1))];
+  const Trajectory& tr = runs_.front().trajectory;
+  if (tr.times.empty()) return 1.0;
+  const int step = tr.snapshotSteps.empty() ? timeline_.currentStep()
+                                            : tr.snapshotSteps[shownSnapshot(tr, timeline_.currentStep())];
+  return tr.times[static_cast<std::size_t>(std::clamp(step, 0, static_cast<int>(tr.times.size()) - 1))];
 }
 
 int Scene::displayStep() const {
@@ -311,11 +352,6 @@ int Scene::displayStep() const {
 double Scene::densityTime(double t) const {
   const double floor = timeForNoiseLevel(process_, target_ && !target_->hasDensityAtZeroNoise() ? 0.03 : kMinNoiseLevel);
   return std::clamp(t, std::max(floor, 1e-5), 1.0);
-}
-
-std::shared_ptr<const ScoreModel> Scene::paneModel(std::size_t pane) const {
-  if (pane < models_.size()) return models_[pane];
-  return std::make_shared<ExactScore>(target_, process_);
 }
 
 int Scene::paneAt(double xPx, double yPx) const {
@@ -339,7 +375,7 @@ std::vector<Pane>& Scene::buildFrame(int widthPx, int heightPx) {
     case Lesson::ReverseVsOde:
     case Lesson::Guidance:
       for (const SampleRun& r : runs_) titles.push_back(r.title);
-      if (titles.empty()) titles.push_back(settings_.lesson == Lesson::ReverseVsOde ? "sampling..." : "");
+      if (titles.empty()) titles.push_back(sampling() ? "sampling..." : "");
       break;
   }
   const int n = static_cast<int>(titles.size());
@@ -450,15 +486,28 @@ void Scene::fillArrows(Pane& pane, std::size_t index, double t) {
   // slider's n x n whatever the window shape; it is centred in the visible rect.
   const double h = camera_.halfExtent;
   const render::WorldRect square{camera_.centreX - h, camera_.centreY - h, camera_.centreX + h, camera_.centreY + h};
+  // The field of the run shown in the pane; before the first run, of the model being sampled;
+  // else (lessons 1-2) the exact score. generation_ changes whenever models_ is rebuilt.
+  std::shared_ptr<const ScoreModel> model;
+  int source = 0, version = 0;
+  if (index < runs_.size()) {
+    model = runs_[index].model;
+    source = 1;
+    version = runsGeneration_;
+  } else if (index < models_.size()) {
+    model = models_[index];
+    source = 2;
+    version = generation_;
+  }
   char key[256];
-  std::snprintf(key, sizeof key, "%d %zu %.9g %.9g %.9g %.9g %d %d %.4g %d %zu", targetVersion_, index, te,
+  std::snprintf(key, sizeof key, "%d %zu %.9g %.9g %.9g %.9g %d %d %.4g %d %d", targetVersion_, index, te,
                 square.xMin, square.yMin, square.xMax, settings_.arrowGrid,
-                static_cast<int>(settings_.arrowLength), static_cast<double>(settings_.arrowGain),
-                generation_, models_.size());
+                static_cast<int>(settings_.arrowLength), static_cast<double>(settings_.arrowGain), source, version);
   if (pane.arrowKey == key) return;
   pane.arrowKey = key;
+  if (!model) model = std::make_shared<ExactScore>(target_, process_);
   const render::GridNodes nodes = render::makeGridNodes(square, std::max(2, settings_.arrowGrid));
-  const Points score = paneModel(index)->score(gridPoints(nodes.xs, nodes.ys), te);
+  const Points score = model->score(gridPoints(nodes.xs, nodes.ys), te);
   render::ArrowStyle style;
   style.length = settings_.arrowLength;
   style.gain = settings_.arrowGain;
@@ -469,11 +518,8 @@ void Scene::fillRunParticles(Pane& pane, const SampleRun& run, int step) {
   const Trajectory& tr = run.trajectory;
   render::FrameData& f = pane.frame;
   if (tr.snapshots.empty()) return;
-  // The newest snapshot at or before the step (snapshots may be strided by the memory budget).
-  std::size_t k = 0;
-  for (std::size_t i = 0; i < tr.snapshotSteps.size(); ++i) {
-    if (tr.snapshotSteps[i] <= step) k = i;
-  }
+  const std::size_t k = shownSnapshot(tr, step);
+  step = tr.snapshotSteps[k];  // trails and paths end where the particles are
   const Points& x = tr.snapshots[k];
   render::ParticleLayer p;
   p.xs = x.col(0).data();
@@ -513,18 +559,24 @@ void Scene::fillRunParticles(Pane& pane, const SampleRun& run, int step) {
   if (!pane.trails.empty()) f.lines.push_back({pane.trails.data(), pane.trails.size(), 2.2f});
 }
 
-std::vector<std::array<double, 2>> Scene::handlePositions() const {
+double Scene::handleScale() const {
   const bool forward = settings_.lesson == Lesson::ForwardNoising || settings_.lesson == Lesson::ScoreField;
-  const double a = forward ? process_.a(displayTime()) : 1.0;
+  return forward ? process_.a(displayTime()) : 1.0;
+}
+
+bool Scene::hasHandles() const { return !mixture_.empty() && handleScale() >= kMinHandleScale; }
+
+std::vector<std::array<double, 2>> Scene::handlePositions() const {
+  const double a = handleScale();
   std::vector<std::array<double, 2>> out;
   for (const MixtureComponent& c : mixture_) out.push_back({a * c.mean.x(), a * c.mean.y()});
   return out;
 }
 
 void Scene::moveHandle(int index, double worldX, double worldY) {
-  if (index < 0 || index >= static_cast<int>(mixture_.size())) return;
-  const bool forward = settings_.lesson == Lesson::ForwardNoising || settings_.lesson == Lesson::ScoreField;
-  const double a = forward ? process_.a(displayTime()) : 1.0;
+  // t may have moved on (playing) since the drag started: no edit once the handles are gone.
+  if (index < 0 || index >= static_cast<int>(mixture_.size()) || !hasHandles()) return;
+  const double a = handleScale();
   mixture_[static_cast<std::size_t>(index)].mean = Eigen::Vector2d(worldX / a, worldY / a);
   target_ = std::make_shared<GaussianMixture>(mixture_);
   ++targetVersion_;

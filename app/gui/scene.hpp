@@ -42,6 +42,11 @@ struct Pane {
   std::string densityKey, arrowKey;
 };
 
+// The snapshot a run shows at timeline step `step`: the newest one at or before it (snapshots
+// are strided when a big run would not fit the memory budget). Particles, trails, paths and the
+// t readout all use this snapshot's step, so they agree.
+std::size_t shownSnapshot(const Trajectory& tr, int step);
+
 class Scene : public QObject {
   Q_OBJECT
  public:
@@ -77,13 +82,20 @@ class Scene : public QObject {
 
   bool sampling() const { return worker_.busy(); }
   double samplingProgress() const { return worker_.progress(); }
-  const std::string& status() const { return status_; }
+  // What the status line shows: a target error (kept until the target is valid) and why
+  // nothing is sampled, or "sampling...".
+  std::string status() const;
+  // The sampler runs shown (lessons 3-5); 0 while sampling or when the settings are invalid.
+  std::size_t runCount() const { return runs_.size(); }
   // Blocks until the running job has finished and its result is applied (tests, screenshots).
   void waitForSampling();
 
   // Direct manipulation. Mixture targets expose their component means as handles, placed where
-  // the noised component sits at the displayed t (a(t) mu); moving one edits mu.
-  bool hasHandles() const { return !mixture_.empty(); }
+  // the noised component sits at the displayed t (a(t) mu); moving one edits mu = x / a(t).
+  // Near the end of a forward process a(t) -> 0 and the modes have collapsed into the noise:
+  // below a(t) = kMinHandleScale there are no handles (a drag there would fling mu away).
+  static constexpr double kMinHandleScale = 0.2;
+  bool hasHandles() const;
   std::vector<std::array<double, 2>> handlePositions() const;
   void moveHandle(int index, double worldX, double worldY);
   // The "draw" target: points the user clicks (label = class to add them to).
@@ -98,10 +110,15 @@ class Scene : public QObject {
  private:
   void rebuildTarget();
   void resample();
+  // Cancels any running job, invalidates its generation, clears the runs and the step timeline,
+  // and shows `status` (why nothing is sampled): no stale result is applied later.
+  void dropRuns(std::string status);
   void onRunsFinished(int generation, std::shared_ptr<std::vector<SampleRun>> runs);
-  SamplingJob makeJob();
+  // The job for the current settings, or an empty one with `problem` saying why.
+  SamplingJob makeJob(std::string& problem);
   double densityTime(double t) const;
-  std::shared_ptr<const ScoreModel> paneModel(std::size_t pane) const;
+  // a(t) at the displayed t in the forward lessons, 1 in the sampling lessons (data space).
+  double handleScale() const;
   void fillPane(Pane& pane, std::size_t index, double t, int step);
   void fillDensity(Pane& pane, double t);
   void fillArrows(Pane& pane, std::size_t index, double t);
@@ -125,8 +142,11 @@ class Scene : public QObject {
   std::vector<SampleRun> runs_;
   std::vector<std::shared_ptr<const ScoreModel>> models_;
   SamplingWorker worker_;
-  int generation_ = 0;
+  int generation_ = 0;                          // of the newest job (or of the last dropRuns())
+  int runsGeneration_ = 0;                      // of the job whose runs_ are shown
+  Lesson runsLesson_ = Lesson::ForwardNoising;  // of the newest job
   std::string status_;
+  std::string targetError_;  // set by rebuildTarget(), which resample() does not clear
 
   std::vector<Pane> panes_;
 };

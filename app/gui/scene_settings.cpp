@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "scorescope/presets.hpp"
+
 namespace scorescope::gui {
 
 const char* lessonTitle(Lesson lesson) {
@@ -28,6 +30,11 @@ bool needsResampling(const SceneSettings& a, const SceneSettings& b) {
          a.classifierGamma != b.classifierGamma || a.cfgScale != b.cfgScale ||
          a.cfgLectureConvention != b.cfgLectureConvention || a.sweep != b.sweep ||
          a.guidanceSampler != b.guidanceSampler;
+}
+
+std::string targetNameError(const std::string& name) {
+  if (name == "draw" || makePreset(name)) return {};
+  return "unknown '" + name + "'; expected one of " + presetNames() + ", draw";
 }
 
 }  // namespace scorescope::gui

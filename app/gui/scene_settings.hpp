@@ -81,4 +81,7 @@ struct SceneSettings {
 // True when going from `a` to `b` requires new samples (not only a re-draw).
 bool needsResampling(const SceneSettings& a, const SceneSettings& b);
 
+// Empty when `name` is a core preset or "draw"; else "unknown 'NAME'; expected one of ...".
+std::string targetNameError(const std::string& name);
+
 }  // namespace scorescope::gui

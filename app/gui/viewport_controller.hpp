@@ -56,6 +56,9 @@ class ViewportController {
   void wheel(const QWheelEvent& e);
   // Returns true when ImGui took the key (the host should not pass it on).
   bool keyPress(const QKeyEvent& e);
+  // True while an ImGui item takes keyboard input: the host then accepts QEvent::ShortcutOverride
+  // so application shortcuts (Space, '.', ',', Home) do not steal keys from a text field.
+  bool wantsKeyboard() const { return bridge_.wantsKeyboard(); }
   void keyRelease(const QKeyEvent& e);
   void focusOut();
 

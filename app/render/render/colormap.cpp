@@ -34,15 +34,6 @@ std::uint8_t byte(double v) { return static_cast<std::uint8_t>(std::lround(std::
 
 }  // namespace
 
-std::string_view colormapName(ColormapKind kind) {
-  switch (kind) {
-    case ColormapKind::Ice: return "ice";
-    case ColormapKind::Ember: return "ember";
-    case ColormapKind::Magma: return "magma";
-  }
-  throw std::logic_error("colormapName(): unknown colormap kind");
-}
-
 std::vector<Rgba8> makeColormap(ColormapKind kind) {
   const std::vector<Stop> s = stops(kind);
   std::vector<Rgba8> table(256);
@@ -56,18 +47,6 @@ std::vector<Rgba8> makeColormap(ColormapKind kind) {
                                           byte(mix(s[k - 1].b, s[k].b)), 255};
   }
   return table;
-}
-
-Rgba8 sampleColormap(const std::vector<Rgba8>& table, double v) {
-  const double x = std::clamp(v, 0.0, 1.0) * static_cast<double>(table.size() - 1);
-  const auto i = static_cast<std::size_t>(x);
-  const std::size_t j = std::min(i + 1, table.size() - 1);
-  const double u = x - static_cast<double>(i);
-  auto lerp = [u](std::uint8_t a, std::uint8_t b) {
-    return static_cast<std::uint8_t>(std::lround((1.0 - u) * a + u * b));
-  };
-  return {lerp(table[i].r, table[j].r), lerp(table[i].g, table[j].g), lerp(table[i].b, table[j].b),
-          lerp(table[i].a, table[j].a)};
 }
 
 std::vector<Rgba8> colouriseDensity(const float* values, std::size_t count, const std::vector<Rgba8>& table) {

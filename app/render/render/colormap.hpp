@@ -5,7 +5,6 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
 #include <vector>
 
 namespace scorescope::render {
@@ -19,12 +18,9 @@ enum class ColormapKind {
   Ember,  // arrow magnitude: dim amber -> orange -> bright yellow-white
   Magma,  // alternative density map: black -> purple -> orange -> light yellow
 };
-std::string_view colormapName(ColormapKind kind);
 
 // 256 colours from low (index 0) to high (index 255).
 std::vector<Rgba8> makeColormap(ColormapKind kind);
-// The colour at v in [0, 1] (clamped), linearly interpolated in the table.
-Rgba8 sampleColormap(const std::vector<Rgba8>& table, double v);
 
 // Colours values in [0, 1] through `table`, keeping the value itself in the alpha channel
 // (the density shader draws iso-lines from it).

@@ -34,9 +34,7 @@ class View2D {
   WorldRect visibleRect() const;
 
   glm::dvec2 centre() const { return centre_; }
-  void setCentre(glm::dvec2 c) { centre_ = c; }
   double unitsPerPixel() const { return unitsPerPixel_; }
-  void setUnitsPerPixel(double u) { unitsPerPixel_ = u; }
 
   // For shaders: ndc = (world - centre) * ndcScale.
   glm::vec2 ndcScale() const;
