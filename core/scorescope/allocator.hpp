@@ -6,7 +6,8 @@
 
 namespace scorescope {
 
-// Call once at program start. No effect on allocators other than glibc's.
-void keepFreedBatchMemory();
+// Call once at program start. Returns whether glibc took the settings (false on other C
+// libraries, where it does nothing).
+bool keepFreedBatchMemory();
 
 }  // namespace scorescope
