@@ -87,11 +87,7 @@ int runGui(int argc, char** argv) {
                  "(scorescope --help lists them) or start the viewport under xvfb-run.\n");
     return 2;
   }
-  QSurfaceFormat format;
-  format.setVersion(3, 3);
-  format.setProfile(QSurfaceFormat::CoreProfile);
-  format.setSwapInterval(0);  // no vsync cap: frame times measure our work
-  QSurfaceFormat::setDefaultFormat(format);
+  QSurfaceFormat::setDefaultFormat(viewportFormat());
 
   // Qt holds every requestUpdate() back by 5 ms (QT_QPA_UPDATE_IDLE_TIME) to coalesce repaints;
   // our own animation timer paces frames, so that wait only adds latency (measured: 100k-particle

@@ -15,8 +15,20 @@
 namespace scorescope::gui {
 namespace {
 
-constexpr std::array kTargets = {"gmm8-ring", "two-moons", "swiss-roll", "rings", "checkerboard",
-                                 "spirals",   "three-points", "draw"};
+// Core's presets plus "draw" (the user's own points). Core's names are string literals, so
+// their data() is null-terminated, as ImGui::Combo needs.
+const std::array<const char*, kPresetNames.size() + 1> kTargets = [] {
+  std::array<const char*, kPresetNames.size() + 1> names{};
+  for (std::size_t i = 0; i < kPresetNames.size(); ++i) names[i] = kPresetNames[i].data();
+  names.back() = "draw";
+  return names;
+}();
+
+const std::array<const char*, kAllSamplerKinds.size()> kSamplerNames = [] {
+  std::array<const char*, kAllSamplerKinds.size()> names{};
+  for (std::size_t i = 0; i < kAllSamplerKinds.size(); ++i) names[i] = samplerName(kAllSamplerKinds[i]).data();
+  return names;
+}();
 constexpr std::array kProcesses = {ProcessKind::Ddpm, ProcessKind::DdpmCosine, ProcessKind::Vp,
                                    ProcessKind::SubVp, ProcessKind::Ve, ProcessKind::Ou};
 
@@ -198,9 +210,7 @@ void Panels::sidebar(Scene& scene, int heightPx) {
           ImGui::Text("w = %.2f  <=>  gamma = 1 + w = %.2f", w, lectureGammaFromW(w));
         }
         ImGui::Checkbox("sweep: scales 0, 1, 3, 7", &s.sweep);
-        enumCombo("sampler", s.guidanceSampler,
-                  std::array{"ddpm", "ddim", "sde", "ode-euler", "ode-heun", "ode-rk4", "ode-rk45", "langevin",
-                             "annealed-langevin", "pc"});
+        enumCombo("sampler", s.guidanceSampler, kSamplerNames);
         ImGui::SliderInt("steps", &s.steps, 5, 500, "%d", ImGuiSliderFlags_Logarithmic);
         break;
       }

@@ -1,6 +1,7 @@
 #pragma once
 // Choosing and running a sampler by name with its settings: what the CLI, scenes and the GUI
 // use. The defaults are the ones that give good samples on the toy targets (tested).
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -22,6 +23,13 @@ enum class SamplerKind {
   AnnealedLangevin,
   PredictorCorrector
 };
+
+// Every kind, in declaration order (for menus and name lookup).
+inline constexpr std::array kAllSamplerKinds = {
+    SamplerKind::Ddpm,     SamplerKind::Ddim,     SamplerKind::ReverseSde,
+    SamplerKind::OdeEuler, SamplerKind::OdeHeun,  SamplerKind::OdeRk4,
+    SamplerKind::OdeRk45,  SamplerKind::Langevin, SamplerKind::AnnealedLangevin,
+    SamplerKind::PredictorCorrector};
 
 // CLI names: ddpm, ddim, sde, ode-euler, ode-heun, ode-rk4, ode-rk45, langevin,
 // annealed-langevin, pc.

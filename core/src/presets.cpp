@@ -126,7 +126,12 @@ std::unique_ptr<Target> makePreset(std::string_view name, std::uint64_t seed) {
 }
 
 std::string presetNames() {
-  return "gmm8-ring, two-moons, swiss-roll, rings, checkerboard, spirals, three-points";
+  std::string names;
+  for (std::string_view name : kPresetNames) {
+    if (!names.empty()) names += ", ";
+    names += name;
+  }
+  return names;
 }
 
 }  // namespace scorescope

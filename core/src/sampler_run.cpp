@@ -8,12 +8,6 @@
 namespace scorescope {
 namespace {
 
-constexpr std::array kAllSamplers = {
-    SamplerKind::Ddpm,     SamplerKind::Ddim,     SamplerKind::ReverseSde,
-    SamplerKind::OdeEuler, SamplerKind::OdeHeun,  SamplerKind::OdeRk4,
-    SamplerKind::OdeRk45,  SamplerKind::Langevin, SamplerKind::AnnealedLangevin,
-    SamplerKind::PredictorCorrector};
-
 int annealedLevels(const SamplerSettings& s) { return std::max(1, s.steps / s.stepsPerLevel); }
 
 // NCSN levels: noise levels sigma = s/a geometric from sigma(1) down to sigma(tEnd), as times.
@@ -51,7 +45,7 @@ std::string_view samplerName(SamplerKind kind) {
 }
 
 bool parseSamplerKind(std::string_view name, SamplerKind& out) {
-  for (SamplerKind kind : kAllSamplers) {
+  for (SamplerKind kind : kAllSamplerKinds) {
     if (samplerName(kind) == name) {
       out = kind;
       return true;
@@ -62,7 +56,7 @@ bool parseSamplerKind(std::string_view name, SamplerKind& out) {
 
 std::string samplerNames() {
   std::string names;
-  for (SamplerKind kind : kAllSamplers) {
+  for (SamplerKind kind : kAllSamplerKinds) {
     if (!names.empty()) names += ", ";
     names += samplerName(kind);
   }
