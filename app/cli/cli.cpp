@@ -14,12 +14,11 @@
 #include "scorescope/parallel.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/sampler_run.hpp"
+#include "scorescope/scene_plan.hpp"
 #include "scorescope/time_grid.hpp"
 
 namespace scorescope::cli {
 namespace {
-
-constexpr long long kMaxParticles = 10'000'000;  // 160 MB per batch copy
 
 QTextStream& out() {
   static QTextStream stream(stdout);
@@ -41,15 +40,6 @@ void addCommon(QCommandLineParser& parser, const QString& summary) {
 
 void addProcess(QCommandLineParser& parser) {
   parser.addOption({"process", "Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
-}
-
-// Labels for points under the target: the most probable class at the sampler noise floor.
-Labels classify(const Target& target, const Points& x) {
-  const Eigen::MatrixXd posterior =
-      target.evaluate(x, 1.0, kMinNoiseLevel, {.classPosterior = true}).classPosterior;
-  Labels labels(x.rows());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) posterior.row(i).maxCoeff(&labels(i));
-  return labels;
 }
 
 QString writePoints(const QString& path, const Points& x, const Labels* labels) {
@@ -83,6 +73,15 @@ bool parse(QCommandLineParser& parser, const QStringList& args, const QString& c
   return true;
 }
 
+// "ddpm 1000, ddim 100, ..." from the sampler registry.
+QString defaultStepsText() {
+  QStringList parts;
+  for (SamplerKind kind : kAllSamplerKinds) {
+    parts << QString::fromUtf8(samplerName(kind).data()) + " " + QString::number(defaultSteps(kind));
+  }
+  return parts.join(", ");
+}
+
 int sample(const QStringList& args) {
   const QString command = "sample";
   QCommandLineParser parser;
@@ -91,23 +90,25 @@ int sample(const QStringList& args) {
                     "(about 1e-3 for vp and ddpm, 1e-5 for ou, 0 for ve), then return Tweedie's "
                     "denoised mean D(x, t_min); ddpm and ddim step on the grid k/T down to t = 0.");
   addProcess(parser);
+  const SamplerSettings d;  // core's defaults, shown in the help
   parser.addOptions({
       {"sampler", "Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
-      {"steps", "Steps (default: ddpm 1000, ode-rk45 500 = most steps, langevin 1000, "
-                "annealed-langevin 1000 = 20 levels x 50, others 100).", "N"},
-      {"n", "Number of samples (default 10000).", "N"},
+      {"steps", "Steps (default: " + defaultStepsText() + "; annealed-langevin: levels x steps-per-level; "
+                "ode-rk45: the most steps it may take).", "N"},
+      {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
       {"seed", "Random seed (default 0).", "S"},
       {"out", "Output CSV: x,y[,label].", "FILE"},
-      {"eta", "DDIM eta in [0, 1] (default 0, deterministic).", "E"},
+      {"eta", "DDIM eta in [0, 1] (default " + QString::number(d.ddimEta) + ", deterministic).", "E"},
       {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
       {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
-      {"langevin-step", "Plain Langevin step eta (default 1e-3), run at noise level s/a = 0.05.", "E"},
-      {"steps-per-level", "Annealed Langevin steps per level T (default 50).", "T"},
-      {"annealed-eps", "Annealed Langevin eta at the last level (default 5e-5).", "E"},
-      {"corrector-steps", "Predictor-corrector Langevin steps M (default 1).", "M"},
-      {"snr", "Predictor-corrector signal-to-noise ratio r (default 0.16).", "R"},
-      {"rtol", "ode-rk45 relative tolerance (default 1e-4).", "R"},
-      {"atol", "ode-rk45 absolute tolerance (default 1e-4).", "A"},
+      {"langevin-step", "Plain Langevin step eta (default " + QString::number(d.langevinStepSize) +
+                            "), run at noise level s/a = " + QString::number(d.langevinNoiseLevel) + ".", "E"},
+      {"steps-per-level", "Annealed Langevin steps per level T (default " + QString::number(d.stepsPerLevel) + ").", "T"},
+      {"annealed-eps", "Annealed Langevin eta at the last level (default " + QString::number(d.annealedEpsilon) + ").", "E"},
+      {"corrector-steps", "Predictor-corrector Langevin steps M (default " + QString::number(d.correctorSteps) + ").", "M"},
+      {"snr", "Predictor-corrector signal-to-noise ratio r (default " + QString::number(d.correctorSnr) + ").", "R"},
+      {"rtol", "ode-rk45 relative tolerance (default " + QString::number(d.rk45.rtol) + ").", "R"},
+      {"atol", "ode-rk45 absolute tolerance (default " + QString::number(d.rk45.atol) + ").", "A"},
       {"no-denoise", "Return x at t_min instead of the denoised mean."},
       {"class", "Class label to condition or guide on.", "Y"},
       {"guidance", "none (default; with --class: exact conditional), classifier, or cfg.", "G"},
@@ -119,19 +120,23 @@ int sample(const QStringList& args) {
 
   OptionReader read(parser);
   applyThreads(read);
-  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
-  const std::shared_ptr<const Target> target = read.target(seed);
-  const Process process(read.process());
-  SamplerSettings settings;
+  // The CLI's flags fill the same scene value the viewport edits; the planner builds the models.
+  SampledScene scene;
+  scene.lesson = Lesson::Guidance;  // a sampling scene: `sampler` under `guidance`
+  scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  scene.target = read.targetSpec();
+  scene.process = read.process();
+  SamplerSettings& settings = scene.sampler;
   const QString samplerName = read.text("sampler", true);
   if (!read.failed() && !parseSamplerKind(samplerName.toStdString(), settings.kind)) {
     read.fail(QStringLiteral("--sampler: unknown '%1'; expected one of %2")
                   .arg(samplerName, QString::fromStdString(samplerNames())));
   }
-  settings.steps = static_cast<int>(read.integer("steps", defaultSteps(settings.kind), 1, 100000));
-  const auto n = static_cast<Eigen::Index>(read.integer("n", 10000, 1, kMaxParticles));
+  settings.steps = static_cast<int>(read.integer("steps", defaultSteps(settings.kind), 1, kMaxSamplerSteps));
+  scene.particles = static_cast<int>(read.integer("n", scene.particles, 1, kMaxParticles));
+  const auto n = static_cast<Eigen::Index>(scene.particles);
   const QString outPath = read.text("out", true);
-  settings.ddimEta = read.number("eta", 0.0, 0.0, 1.0);
+  settings.ddimEta = read.number("eta", settings.ddimEta, 0.0, 1.0);
   if (parser.isSet("eta") && settings.kind != SamplerKind::Ddim) {
     read.fail("--eta: only used by --sampler ddim");
   }
@@ -144,7 +149,7 @@ int sample(const QStringList& args) {
   else if (!grid.isEmpty() && grid != "uniform")
     read.fail("--grid: unknown '" + grid + "'; expected uniform or karras");
   settings.langevinStepSize = read.number("langevin-step", settings.langevinStepSize, 1e-12, 10.0);
-  settings.stepsPerLevel = static_cast<int>(read.integer("steps-per-level", settings.stepsPerLevel, 1, 100000));
+  settings.stepsPerLevel = static_cast<int>(read.integer("steps-per-level", settings.stepsPerLevel, 1, kMaxSamplerSteps));
   settings.annealedEpsilon = read.number("annealed-eps", settings.annealedEpsilon, 1e-12, 10.0);
   settings.correctorSteps = static_cast<int>(read.integer("corrector-steps", settings.correctorSteps, 0, 100));
   settings.correctorSnr = read.number("snr", settings.correctorSnr, 1e-6, 10.0);
@@ -156,59 +161,43 @@ int sample(const QStringList& args) {
   if (guidance != "none" && guidance != "classifier" && guidance != "cfg") {
     read.fail("--guidance: unknown '" + guidance + "'; expected none, classifier or cfg");
   }
-  const double scale = read.number("scale", 1.0, 0.0, 100.0);
+  const double scale = read.number("scale", 1.0, 0.0, kMaxGuidanceScale);
   const QString convention = parser.isSet("cfg-convention") ? parser.value("cfg-convention") : "w";
   if (convention != "w" && convention != "gamma") {
     read.fail("--cfg-convention: unknown '" + convention + "'; expected w or gamma");
   }
-  int label = -1;
-  if (target && !read.failed()) {
-    if (parser.isSet("class")) {
-      label = static_cast<int>(read.integer("class", 0, 0, target->labelCount() - 1));
-      if (!read.failed() && !target->conditional(label)) {
-        read.fail(QStringLiteral("--class: class %1 has no data in this target").arg(label));
-      }
-    } else if (guidance != "none") {
-      read.fail("--class: required with --guidance " + guidance + "; expected an integer in [0, " +
-                QString::number(target->labelCount() - 1) + "]");
-    }
+  if (parser.isSet("class")) {
+    scene.guidance.label = static_cast<int>(read.integer("class", 0, 0, kMaxLabel));
+    scene.guidance.kind = guidance == "classifier" ? GuidanceKind::Classifier
+                          : guidance == "cfg"      ? GuidanceKind::ClassifierFree
+                                                   : GuidanceKind::Conditional;
+  } else if (guidance != "none" && !read.failed()) {
+    read.fail("--class: required with --guidance " + guidance);
   }
+  // The scene stores CFG as w (Ho & Salimans); the lecture notes' gamma is 1 + w.
+  scene.guidance.scale = guidance == "cfg" && convention == "gamma" ? scale - 1.0 : scale;
   if (!read.failed()) {
     const std::string invalid = validateSamplerSettings(settings);
     if (!invalid.empty()) read.fail("--" + QString::fromStdString(invalid));
   }
   if (read.failed()) return failWith(command, read.error());
-
-  std::shared_ptr<const ScoreModel> model;
-  if (label < 0) {
-    model = std::make_shared<ExactScore>(target, process);
-  } else if (guidance == "none") {
-    model = std::make_shared<ExactScore>(std::shared_ptr<const Target>(target->conditional(label)), process);
-  } else if (guidance == "classifier") {
-    model = std::make_shared<ClassifierGuidance>(target, process, label, scale);
-  } else {
-    model = std::make_shared<ClassifierFreeGuidance>(
-        std::make_shared<ExactScore>(std::shared_ptr<const Target>(target->conditional(label)), process),
-        std::make_shared<ExactScore>(target, process), scale,
-        convention == "w" ? CfgConvention::HoSalimans : CfgConvention::Lecture);
-  }
+  const ScenePlan plan = planScene(scene);
+  if (!plan.ok()) return failWith(command, "--" + QString::fromStdString(plan.error));
 
   QElapsedTimer timer;
   timer.start();
-  const CounterRng rng(seed);
   RecordOptions record;
   record.memoryBudgetBytes = 0;  // only the final batch is needed here
-  const Trajectory run =
-      runSampler(*model, settings, initialParticles(process, settings, n, rng), rng, record);
+  const RunResult result = executeRuns(plan, scene, record).front();
+  const Trajectory& run = result.trajectory;
   if (!run.final.allFinite()) {
     return failWith(command, "the sampler diverged (non-finite values); try more --steps or a smaller step size");
   }
-  const Labels labels = classify(*target, run.final);
-  const QString error = writePoints(outPath, run.final, target->labelCount() > 1 ? &labels : nullptr);
+  const QString error = writePoints(outPath, run.final, result.labels.size() > 0 ? &result.labels : nullptr);
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 samples to %2 (%3, %4, %5 steps, %6 s)\n")
                .arg(n)
-               .arg(outPath, samplerName, QString::fromUtf8(processName(process.kind()).data()))
+               .arg(outPath, samplerName, QString::fromUtf8(processName(scene.process).data()))
                .arg(run.times.size() - 1)
                .arg(static_cast<double>(timer.elapsed()) / 1000.0);
   out().flush();
@@ -221,7 +210,7 @@ int forward(const QStringList& args) {
   addCommon(parser, "Noise data samples: x_t = a(t) x0 + s(t) eps (labels are the data's classes).");
   addProcess(parser);
   parser.addOptions({{"t", "Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
-                     {"n", "Number of samples (default 10000).", "N"},
+                     {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
                      {"seed", "Random seed (default 0).", "S"},
                      {"out", "Output CSV: x,y,label.", "FILE"}});
   int status = 0;
@@ -232,15 +221,14 @@ int forward(const QStringList& args) {
   const std::shared_ptr<const Target> target = read.target(seed);
   const Process process(read.process());
   const double t = read.time();
-  const auto n = static_cast<Eigen::Index>(read.integer("n", 10000, 1, kMaxParticles));
+  const auto n = static_cast<Eigen::Index>(read.integer("n", SampledScene{}.particles, 1, kMaxParticles));
   const QString outPath = read.text("out", true);
   if (read.failed()) return failWith(command, read.error());
 
-  const CounterRng rng(seed);
-  Labels labels;
-  const Points x0 = target->sample(n, rng.derive(1), &labels);
-  const Points xt = process.sampleForward(x0, t, rng.derive(2));
-  const QString error = writePoints(outPath, xt, &labels);
+  // The forward lesson's data and noise, so this CSV is what the viewport shows at t.
+  const ForwardData data = sampleForwardData(*target, n, seed);
+  const Points xt = process.noised(data.x0, data.eps, t);
+  const QString error = writePoints(outPath, xt, data.labels.size() > 0 ? &data.labels : nullptr);
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 noised samples at t = %2 (a = %3, s = %4) to %5\n")
                .arg(n).arg(t).arg(process.a(t)).arg(process.s(t)).arg(outPath);

@@ -6,6 +6,7 @@
 #include "io/mixture_json.hpp"
 #include "scorescope/gaussian_mixture.hpp"
 #include "scorescope/presets.hpp"
+#include "scorescope/scene_plan.hpp"
 
 namespace scorescope::cli {
 
@@ -45,23 +46,38 @@ double OptionReader::time() {
   return number("t", 0.0, 0.0, 1.0);
 }
 
-std::shared_ptr<const Target> OptionReader::target(std::uint64_t seed) {
+TargetSpec OptionReader::targetSpec() {
+  TargetSpec spec;
   const QString name = text("target", true);
-  if (failed()) return nullptr;
-  if (std::shared_ptr<const Target> preset = makePreset(name.toStdString(), seed)) return preset;
+  if (failed()) return spec;
+  if (makePreset(name.toStdString())) {
+    spec.preset = name.toStdString();
+    return spec;
+  }
   const bool looksLikePath = name.endsWith(".json") || name.contains('/') || QFileInfo::exists(name);
   if (!looksLikePath) {
     fail(QStringLiteral("--target: unknown '%1'; expected one of %2, or a path to a mixture .json file")
              .arg(name, QString::fromStdString(presetNames())));
-    return nullptr;
+    return spec;
   }
   QString error;
   auto components = io::readMixtureFile(name, error);
   if (!components) {
     fail("--target: " + error);
-    return nullptr;
+    return spec;
   }
-  return std::make_shared<GaussianMixture>(std::move(*components));
+  spec.source = TargetSource::Mixture;
+  spec.components = std::move(*components);
+  return spec;
+}
+
+std::shared_ptr<const Target> OptionReader::target(std::uint64_t seed) {
+  const TargetSpec spec = targetSpec();
+  if (failed()) return nullptr;
+  std::string error;
+  std::shared_ptr<const Target> built = buildTarget(spec, seed, error);
+  if (!built) fail("--" + QString::fromStdString(error));
+  return built;
 }
 
 ProcessKind OptionReader::process() {

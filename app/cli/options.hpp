@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "scorescope/process.hpp"
+#include "scorescope/scene.hpp"
 #include "scorescope/target.hpp"
 
 namespace scorescope::cli {
@@ -26,7 +27,9 @@ class OptionReader {
   // The required --t, a time in [0, 1].
   double time();
 
-  // --target: a preset name or a mixture .json path.
+  // --target: a preset name or a mixture .json path, as the scene's target spec.
+  TargetSpec targetSpec();
+  // The target that spec describes (built by the planner's buildTarget).
   std::shared_ptr<const Target> target(std::uint64_t seed);
   ProcessKind process();
 

@@ -18,6 +18,8 @@ struct MixtureComponent {
   Eigen::Vector2d mean = Eigen::Vector2d::Zero();
   Eigen::Matrix2d cov = Eigen::Matrix2d::Identity();
   int label = 0;
+
+  bool operator==(const MixtureComponent&) const = default;
 };
 
 // Checks user-supplied components and returns one line naming the offending field and the

@@ -31,8 +31,39 @@ inline constexpr std::array kAllSamplerKinds = {
     SamplerKind::OdeRk45,  SamplerKind::Langevin, SamplerKind::AnnealedLangevin,
     SamplerKind::PredictorCorrector};
 
-// CLI names: ddpm, ddim, sde, ode-euler, ode-heun, ode-rk4, ode-rk45, langevin,
-// annealed-langevin, pc.
+struct SamplerSettings;
+
+// Which settings of SamplerSettings a sampler reads (besides kind and steps); the CLI rejects an
+// option the chosen sampler would ignore, the viewport shows only these.
+enum SamplerOption : unsigned {
+  kUsesGrid = 1u << 0,           // spacing
+  kUsesTEnd = 1u << 1,           // tEnd (DDPM and DDIM always end at t = 0, Langevin at its t)
+  kUsesDdpmVariance = 1u << 2,
+  kUsesDdimEta = 1u << 3,
+  kUsesTolerances = 1u << 4,     // rk45
+  kUsesLangevin = 1u << 5,       // langevinNoiseLevel, langevinStepSize
+  kUsesAnnealing = 1u << 6,      // stepsPerLevel, annealedEpsilon
+  kUsesCorrector = 1u << 7,      // correctorSteps, correctorSnr
+};
+
+// Runs one sampler from x down to tEnd (already resolved), reporting every step.
+using SamplerFunction = Points (*)(const ScoreModel& model, const SamplerSettings& settings, Points x,
+                                   double tEnd, const CounterRng& noise, const StepCallback& callback);
+
+// One row of the sampler registry: everything the front ends need to know about a sampler.
+// A new sampler is one function in samplers.hpp plus one row in kSamplers (sampler_run.cpp).
+struct SamplerInfo {
+  SamplerKind kind;
+  std::string_view name;   // CLI and scene-file name: ddpm, ddim, sde, ode-euler, ...
+  std::string_view title;  // what the viewport shows: "PF-ODE (Heun)"
+  int defaultSteps;        // the step count that gives good samples on the toy targets (tested)
+  unsigned options;        // SamplerOption bits
+  bool stochastic;         // draws fresh noise every step
+  SamplerFunction run;
+};
+
+// The registry row of a kind; every kind has one (checked at start-up by a static table test).
+const SamplerInfo& samplerInfo(SamplerKind kind);
 std::string_view samplerName(SamplerKind kind);
 bool parseSamplerKind(std::string_view name, SamplerKind& out);
 std::string samplerNames();
@@ -53,13 +84,20 @@ struct SamplerSettings {
   double annealedEpsilon = 5e-5;   // eta_L at the last level (s_L ~ 0.01): eta_l = s_l^2 / 2
   int correctorSteps = 1;          // predictor-corrector M
   double correctorSnr = 0.16;      // predictor-corrector r
+
+  bool operator==(const SamplerSettings&) const = default;
 };
+
+// Settings for `kind` with every default, steps included.
+SamplerSettings defaultSamplerSettings(SamplerKind kind);
 
 // One line naming the bad field and its allowed range, or empty when valid.
 std::string validateSamplerSettings(const SamplerSettings& settings);
 
 // The step count that gives good samples with each sampler (the CLI's default --steps).
-int defaultSteps(SamplerKind kind);
+inline int defaultSteps(SamplerKind kind) { return samplerInfo(kind).defaultSteps; }
+// Allowed range of SamplerSettings::steps.
+inline constexpr int kMaxSamplerSteps = 100000;
 
 // Where a run of these settings starts: the prior N(0, s(1)^2 I), except plain Langevin, which
 // starts from N(0, I) (it runs at a fixed small t and would never leave a VE prior).
@@ -68,6 +106,8 @@ Points initialParticles(const Process& process, const SamplerSettings& settings,
 
 // Runs the sampler from `x` (normally initialParticles) and records the trajectory. With
 // denoiseFinal the Tweedie estimate D(x, tEnd) is reported as one more step at t = 0.
+// Throws std::invalid_argument with validateSamplerSettings' message on invalid settings
+// (Release builds too).
 Trajectory runSampler(const ScoreModel& model, const SamplerSettings& settings, Points x,
                       const CounterRng& rng, const RecordOptions& record = {},
                       const StepCallback& progress = {});

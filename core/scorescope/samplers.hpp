@@ -50,6 +50,8 @@ struct Rk45Options {
   double rtol = 1e-4;
   double atol = 1e-4;
   int maxSteps = 500;  // accepted + rejected; the run ends early (at the last t) when exceeded
+
+  bool operator==(const Rk45Options&) const = default;
 };
 struct Rk45Stats {
   int accepted = 0;

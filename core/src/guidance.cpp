@@ -61,13 +61,11 @@ Points ClassifierFreeGuidance::score(const Points& x, double t) const {
   const double s = process().s(t);
   const Points epsC = noiseFromScore(conditional_->score(x, t), s);
   const Points epsU = noiseFromScore(unconditional_->score(x, t), s);
-  Points guided;
   switch (convention_) {
-    case CfgConvention::HoSalimans: guided = (1.0 + scale_) * epsC - scale_ * epsU; break;
-    case CfgConvention::Lecture: guided = scale_ * epsC + (1.0 - scale_) * epsU; break;
-    default: throw std::logic_error("ClassifierFreeGuidance: unknown convention");
+    case CfgConvention::HoSalimans: return scoreFromNoise((1.0 + scale_) * epsC - scale_ * epsU, s);
+    case CfgConvention::Lecture: return scoreFromNoise(scale_ * epsC + (1.0 - scale_) * epsU, s);
   }
-  return scoreFromNoise(guided, s);
+  throw std::logic_error("ClassifierFreeGuidance: unknown convention");
 }
 
 Eigen::VectorXd DistanceToPoint::value(const Points& denoised) const {

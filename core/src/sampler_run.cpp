@@ -19,35 +19,95 @@ std::vector<double> geometricLevelTimes(const Process& p, int levels, double tEn
   for (int l = 0; l < levels; ++l) {
     times[l] = timeForNoiseLevel(p, first * std::pow(last / first, l / (levels - 1.0)));
   }
+  // The ends exactly, not as the root finder left them (which may be 1 + 1e-16).
+  times.front() = 1.0;
+  times.back() = tEnd;
   return times;
 }
 
+std::vector<double> grid(const ScoreModel& m, const SamplerSettings& s, double tEnd) {
+  return makeTimeGrid(m.process(), s.steps, tEnd, s.spacing);
+}
+
+// One adapter per registry row: the settings a sampler reads, passed to its paper-shaped function.
+Points runDdpm(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+               const CounterRng& noise, const StepCallback& cb) {
+  return sampleDdpm(m, std::move(x), grid(m, s, tEnd), s.ddpmVariance, noise, cb);
+}
+Points runDdim(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+               const CounterRng& noise, const StepCallback& cb) {
+  return sampleDdim(m, std::move(x), grid(m, s, tEnd), s.ddimEta, noise, cb);
+}
+Points runSde(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+              const CounterRng& noise, const StepCallback& cb) {
+  return sampleReverseSde(m, std::move(x), grid(m, s, tEnd), noise, cb);
+}
+template <OdeMethod method>
+Points runOde(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+              const CounterRng&, const StepCallback& cb) {
+  return samplePfOde(m, std::move(x), grid(m, s, tEnd), method, cb);
+}
+Points runRk45(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+               const CounterRng&, const StepCallback& cb) {
+  Rk45Options options = s.rk45;
+  options.maxSteps = s.steps;
+  return samplePfOdeRk45(m, std::move(x), tEnd, options, nullptr, cb);
+}
+Points runLangevin(const ScoreModel& m, const SamplerSettings& s, Points x, double,
+                   const CounterRng& noise, const StepCallback& cb) {
+  const double t = timeForNoiseLevel(m.process(), s.langevinNoiseLevel);
+  return sampleLangevin(m, std::move(x), t, s.langevinStepSize, s.steps, noise, cb);
+}
+Points runAnnealed(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+                   const CounterRng& noise, const StepCallback& cb) {
+  const std::vector<double> levels = geometricLevelTimes(m.process(), annealedLevels(s), tEnd);
+  return sampleAnnealedLangevin(m, std::move(x), levels, s.stepsPerLevel, s.annealedEpsilon, noise, cb);
+}
+Points runPc(const ScoreModel& m, const SamplerSettings& s, Points x, double tEnd,
+             const CounterRng& noise, const StepCallback& cb) {
+  return samplePredictorCorrector(m, std::move(x), grid(m, s, tEnd), s.correctorSteps, s.correctorSnr,
+                                  noise, cb);
+}
+
+constexpr unsigned kGridded = kUsesGrid | kUsesTEnd;
+
+// The registry, in SamplerKind order (checked by samplerInfo).
+constexpr std::array<SamplerInfo, kAllSamplerKinds.size()> kSamplers = {{
+    {SamplerKind::Ddpm, "ddpm", "DDPM ancestral", 1000, kUsesGrid | kUsesDdpmVariance, true, runDdpm},
+    {SamplerKind::Ddim, "ddim", "DDIM", 100, kUsesGrid | kUsesDdimEta, true, runDdim},
+    {SamplerKind::ReverseSde, "sde", "Reverse SDE (Euler-Maruyama)", 100, kGridded, true, runSde},
+    {SamplerKind::OdeEuler, "ode-euler", "PF-ODE (Euler)", 100, kGridded, false, runOde<OdeMethod::Euler>},
+    {SamplerKind::OdeHeun, "ode-heun", "PF-ODE (Heun)", 100, kGridded, false, runOde<OdeMethod::Heun>},
+    {SamplerKind::OdeRk4, "ode-rk4", "PF-ODE (RK4)", 100, kGridded, false, runOde<OdeMethod::Rk4>},
+    {SamplerKind::OdeRk45, "ode-rk45", "PF-ODE (adaptive RK45)", 500, kUsesTEnd | kUsesTolerances, false, runRk45},
+    {SamplerKind::Langevin, "langevin", "Langevin at a fixed noise level", 1000, kUsesLangevin, true, runLangevin},
+    {SamplerKind::AnnealedLangevin, "annealed-langevin", "Annealed Langevin (NCSN)", 1000,
+     kUsesTEnd | kUsesAnnealing, true, runAnnealed},
+    {SamplerKind::PredictorCorrector, "pc", "Predictor-corrector", 100, kGridded | kUsesCorrector, true, runPc},
+}};
+
 std::string range(const char* field, const char* allowed, double got) {
-  return std::string(field) + ": expected " + allowed + ", got " + std::to_string(got);
+  char number[32];
+  std::snprintf(number, sizeof number, "%g", got);
+  return std::string(field) + ": expected " + allowed + ", got " + number;
 }
 
 }  // namespace
 
-std::string_view samplerName(SamplerKind kind) {
-  switch (kind) {
-    case SamplerKind::Ddpm: return "ddpm";
-    case SamplerKind::Ddim: return "ddim";
-    case SamplerKind::ReverseSde: return "sde";
-    case SamplerKind::OdeEuler: return "ode-euler";
-    case SamplerKind::OdeHeun: return "ode-heun";
-    case SamplerKind::OdeRk4: return "ode-rk4";
-    case SamplerKind::OdeRk45: return "ode-rk45";
-    case SamplerKind::Langevin: return "langevin";
-    case SamplerKind::AnnealedLangevin: return "annealed-langevin";
-    case SamplerKind::PredictorCorrector: return "pc";
+const SamplerInfo& samplerInfo(SamplerKind kind) {
+  const auto i = static_cast<std::size_t>(kind);
+  if (i >= kSamplers.size() || kSamplers[i].kind != kind) {
+    throw std::logic_error("samplerInfo(): no registry row for sampler kind " + std::to_string(i));
   }
-  throw std::logic_error("samplerName(): unknown sampler kind");
+  return kSamplers[i];
 }
 
+std::string_view samplerName(SamplerKind kind) { return samplerInfo(kind).name; }
+
 bool parseSamplerKind(std::string_view name, SamplerKind& out) {
-  for (SamplerKind kind : kAllSamplerKinds) {
-    if (samplerName(kind) == name) {
-      out = kind;
+  for (const SamplerInfo& info : kSamplers) {
+    if (info.name == name) {
+      out = info.kind;
       return true;
     }
   }
@@ -56,60 +116,47 @@ bool parseSamplerKind(std::string_view name, SamplerKind& out) {
 
 std::string samplerNames() {
   std::string names;
-  for (SamplerKind kind : kAllSamplerKinds) {
+  for (const SamplerInfo& info : kSamplers) {
     if (!names.empty()) names += ", ";
-    names += samplerName(kind);
+    names += info.name;
   }
   return names;
 }
 
-int defaultSteps(SamplerKind kind) {
-  switch (kind) {
-    case SamplerKind::Ddpm: return 1000;
-    case SamplerKind::OdeRk45: return 500;
-    case SamplerKind::Langevin:
-    case SamplerKind::AnnealedLangevin: return 1000;
-    case SamplerKind::Ddim:
-    case SamplerKind::ReverseSde:
-    case SamplerKind::OdeEuler:
-    case SamplerKind::OdeHeun:
-    case SamplerKind::OdeRk4:
-    case SamplerKind::PredictorCorrector: return 100;
-  }
-  throw std::logic_error("defaultSteps(): unknown sampler kind");
+SamplerSettings defaultSamplerSettings(SamplerKind kind) {
+  SamplerSettings s;
+  s.kind = kind;
+  s.steps = defaultSteps(kind);
+  return s;
 }
 
 std::string validateSamplerSettings(const SamplerSettings& s) {
-  if (s.steps < 1 || s.steps > 100000) return range("steps", "an integer in [1, 100000]", s.steps);
-  if (s.tEnd >= 1.0) return range("t-end", "a time in [0, 1) (or < 0 for the default)", s.tEnd);
+  (void)samplerInfo(s.kind);  // an unknown kind is a programming error: throws
+  if (s.steps < 1 || s.steps > kMaxSamplerSteps) return range("steps", "an integer in [1, 100000]", s.steps);
+  if (!(s.tEnd < 1.0)) return range("t-end", "a time in [0, 1) (or < 0 for the default)", s.tEnd);
   if (!(s.ddimEta >= 0.0 && s.ddimEta <= 1.0)) return range("eta", "a number in [0, 1]", s.ddimEta);
-  if (!(s.langevinStepSize > 0.0)) return range("langevin-step", "a number > 0", s.langevinStepSize);
-  if (!(s.langevinNoiseLevel > 0.0)) return range("langevin-noise", "a number > 0", s.langevinNoiseLevel);
-  if (s.stepsPerLevel < 1) return range("steps-per-level", "an integer >= 1", s.stepsPerLevel);
+  if (!(s.langevinStepSize > 0.0 && s.langevinStepSize <= 10.0))
+    return range("langevin-step", "a number in (0, 10]", s.langevinStepSize);
+  if (!(s.langevinNoiseLevel > 0.0 && s.langevinNoiseLevel <= 100.0))
+    return range("langevin-noise", "a number in (0, 100]", s.langevinNoiseLevel);
+  if (s.stepsPerLevel < 1 || s.stepsPerLevel > kMaxSamplerSteps)
+    return range("steps-per-level", "an integer in [1, 100000]", s.stepsPerLevel);
   if (s.kind == SamplerKind::AnnealedLangevin && s.steps < s.stepsPerLevel) {
     return range("steps", "at least steps-per-level for annealed Langevin (levels x steps per level)", s.steps);
   }
-  if (!(s.annealedEpsilon > 0.0)) return range("annealed-eps", "a number > 0", s.annealedEpsilon);
-  if (s.correctorSteps < 0) return range("corrector-steps", "an integer >= 0", s.correctorSteps);
-  if (!(s.correctorSnr > 0.0)) return range("snr", "a number > 0", s.correctorSnr);
-  if (!(s.rk45.rtol > 0.0 && s.rk45.atol > 0.0)) return range("rtol/atol", "numbers > 0", std::min(s.rk45.rtol, s.rk45.atol));
+  if (!(s.annealedEpsilon > 0.0 && s.annealedEpsilon <= 10.0))
+    return range("annealed-eps", "a number in (0, 10]", s.annealedEpsilon);
+  if (s.correctorSteps < 0 || s.correctorSteps > 100) return range("corrector-steps", "an integer in [0, 100]", s.correctorSteps);
+  if (!(s.correctorSnr > 0.0 && s.correctorSnr <= 10.0)) return range("snr", "a number in (0, 10]", s.correctorSnr);
+  if (!(s.rk45.rtol > 0.0 && s.rk45.rtol <= 1.0)) return range("rtol", "a number in (0, 1]", s.rk45.rtol);
+  if (!(s.rk45.atol > 0.0 && s.rk45.atol <= 1.0)) return range("atol", "a number in (0, 1]", s.rk45.atol);
   return {};
 }
 
 int expectedSteps(const SamplerSettings& s) {
-  switch (s.kind) {
-    case SamplerKind::AnnealedLangevin: return annealedLevels(s) * s.stepsPerLevel + 1;
-    case SamplerKind::OdeRk45:
-    case SamplerKind::Ddpm:
-    case SamplerKind::Ddim:
-    case SamplerKind::ReverseSde:
-    case SamplerKind::OdeEuler:
-    case SamplerKind::OdeHeun:
-    case SamplerKind::OdeRk4:
-    case SamplerKind::Langevin:
-    case SamplerKind::PredictorCorrector: return s.steps + 1;
-  }
-  throw std::logic_error("expectedSteps(): unknown sampler kind");
+  // Annealed Langevin runs whole levels: steps rounds down to levels x stepsPerLevel.
+  if (s.kind == SamplerKind::AnnealedLangevin) return annealedLevels(s) * s.stepsPerLevel + 1;
+  return s.steps + 1;
 }
 
 Points initialParticles(const Process& process, const SamplerSettings& settings, Eigen::Index n,
@@ -121,9 +168,13 @@ Points initialParticles(const Process& process, const SamplerSettings& settings,
 Trajectory runSampler(const ScoreModel& model, const SamplerSettings& s, Points x,
                       const CounterRng& rng, const RecordOptions& record,
                       const StepCallback& progress) {
+  if (const std::string invalid = validateSamplerSettings(s); !invalid.empty()) {
+    throw std::invalid_argument("runSampler(): " + invalid);
+  }
   const Process& p = model.process();
-  const bool discreteGrid = s.kind == SamplerKind::Ddpm || s.kind == SamplerKind::Ddim;
-  const double tEnd = discreteGrid ? 0.0 : (s.tEnd >= 0.0 ? s.tEnd : defaultTMin(p));
+  const SamplerInfo& info = samplerInfo(s.kind);
+  // DDPM and DDIM step on the discrete grid down to t = 0; the others stop at the noise floor.
+  const double tEnd = !(info.options & kUsesTEnd) ? 0.0 : (s.tEnd >= 0.0 ? s.tEnd : defaultTMin(p));
   TrajectoryRecorder recorder(x.rows(), expectedSteps(s), record);
   int lastStep = 0;
   double lastT = 1.0;
@@ -132,53 +183,7 @@ Trajectory runSampler(const ScoreModel& model, const SamplerSettings& s, Points 
     lastT = t;
     return !progress || progress(step, t, state);
   });
-  const CounterRng noise = rng.derive(0x5A);
-  switch (s.kind) {
-    case SamplerKind::Ddpm:
-      x = sampleDdpm(model, std::move(x), makeTimeGrid(p, s.steps, tEnd, s.spacing), s.ddpmVariance,
-                     noise, callback);
-      break;
-    case SamplerKind::Ddim:
-      x = sampleDdim(model, std::move(x), makeTimeGrid(p, s.steps, tEnd, s.spacing), s.ddimEta,
-                     noise, callback);
-      break;
-    case SamplerKind::ReverseSde:
-      x = sampleReverseSde(model, std::move(x), makeTimeGrid(p, s.steps, tEnd, s.spacing), noise,
-                           callback);
-      break;
-    case SamplerKind::OdeEuler:
-    case SamplerKind::OdeHeun:
-    case SamplerKind::OdeRk4: {
-      const OdeMethod method = s.kind == SamplerKind::OdeEuler  ? OdeMethod::Euler
-                               : s.kind == SamplerKind::OdeHeun ? OdeMethod::Heun
-                                                                : OdeMethod::Rk4;
-      x = samplePfOde(model, std::move(x), makeTimeGrid(p, s.steps, tEnd, s.spacing), method,
-                      callback);
-      break;
-    }
-    case SamplerKind::OdeRk45: {
-      Rk45Options options = s.rk45;
-      options.maxSteps = s.steps;
-      x = samplePfOdeRk45(model, std::move(x), tEnd, options, nullptr, callback);
-      break;
-    }
-    case SamplerKind::Langevin: {
-      const double t = timeForNoiseLevel(p, s.langevinNoiseLevel);
-      x = sampleLangevin(model, std::move(x), t, s.langevinStepSize, s.steps, noise, callback);
-      break;
-    }
-    case SamplerKind::AnnealedLangevin: {
-      const std::vector<double> levels = geometricLevelTimes(p, annealedLevels(s), tEnd);
-      x = sampleAnnealedLangevin(model, std::move(x), levels, s.stepsPerLevel, s.annealedEpsilon,
-                                 noise, callback);
-      break;
-    }
-    case SamplerKind::PredictorCorrector:
-      x = samplePredictorCorrector(model, std::move(x), makeTimeGrid(p, s.steps, tEnd, s.spacing),
-                                   s.correctorSteps, s.correctorSnr, noise, callback);
-      break;
-    default: throw std::logic_error("runSampler(): unknown sampler kind");
-  }
+  x = info.run(model, s, std::move(x), tEnd, rng.derive(0x5A), callback);
   if (s.denoiseFinal && !recorder.cancelled() && p.s(lastT) > 0.0) {
     x = model.denoise(x, lastT);
     callback(lastStep + 1, 0.0, x);

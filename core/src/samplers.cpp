@@ -5,9 +5,26 @@
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
+#include <string>
+
+#include "scorescope/parametrization.hpp"
 
 namespace scorescope {
 namespace {
+
+// Entry points check their arguments in every build type: a bad grid or step count is an
+// exception naming the function and what it expected, never a division by zero or a NaN batch.
+void require(bool ok, const char* function, const std::string& expected) {
+  if (!ok) throw std::invalid_argument(std::string(function) + ": expected " + expected);
+}
+
+void requireDescendingGrid(const std::vector<double>& ts, const char* function) {
+  require(ts.size() >= 2, function, "a time grid of at least 2 times, got " + std::to_string(ts.size()));
+  for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
+    require(ts[i] > ts[i + 1] && ts[i] <= 1.0 && ts[i + 1] >= 0.0, function,
+            "strictly descending times in [0, 1]");
+  }
+}
 
 bool report(const StepCallback& callback, int step, double t, const Points& x) {
   return !callback || callback(step, t, x);
@@ -32,6 +49,7 @@ Points reverseSdeStep(const ScoreModel& model, const Points& x, double t, double
 
 Points sampleDdpm(const ScoreModel& model, Points x, const std::vector<double>& ts,
                   DdpmVariance variance, const CounterRng& rng, const StepCallback& callback) {
+  requireDescendingGrid(ts, "sampleDdpm()");
   const Process& p = model.process();
   if (!report(callback, 0, ts[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
@@ -52,6 +70,8 @@ Points sampleDdpm(const ScoreModel& model, Points x, const std::vector<double>& 
 
 Points sampleDdim(const ScoreModel& model, Points x, const std::vector<double>& ts, double eta,
                   const CounterRng& rng, const StepCallback& callback) {
+  requireDescendingGrid(ts, "sampleDdim()");
+  require(eta >= 0.0 && eta <= 1.0, "sampleDdim()", "eta in [0, 1], got " + std::to_string(eta));
   const Process& p = model.process();
   if (!report(callback, 0, ts[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
@@ -59,9 +79,8 @@ Points sampleDdim(const ScoreModel& model, Points x, const std::vector<double>& 
     const double u = ts[i + 1];
     const double st = p.s(t);
     const double su = p.s(u);
-    const Points score = model.score(x, t);
-    const Points eps = -st * score;
-    const Points denoised = (x + st * st * score) / p.a(t);
+    const Points eps = model.noise(x, t);
+    const Points denoised = denoiserFromNoise(x, eps, p.a(t), st);
     const double sig = eta * (su / st) * std::sqrt(p.transition(u, t).variance);
     x = p.a(u) * denoised + std::sqrt(std::max(0.0, su * su - sig * sig)) * eps;
     if (sig > 0.0) x += sig * noiseFor(rng, static_cast<int>(i), x.rows());
@@ -72,15 +91,15 @@ Points sampleDdim(const ScoreModel& model, Points x, const std::vector<double>& 
 
 Points ddimEncode(const ScoreModel& model, Points x, const std::vector<double>& ascendingTs,
                   const StepCallback& callback) {
+  std::vector<double> descending(ascendingTs.rbegin(), ascendingTs.rend());
+  requireDescendingGrid(descending, "ddimEncode()");
   const Process& p = model.process();
   if (!report(callback, 0, ascendingTs[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ascendingTs.size(); ++i) {
     const double t = ascendingTs[i];
     const double u = ascendingTs[i + 1];
-    const double st = p.s(t);
-    const Points score = model.score(x, t);
-    const Points eps = -st * score;
-    const Points denoised = (x + st * st * score) / p.a(t);
+    const Points eps = model.noise(x, t);
+    const Points denoised = denoiserFromNoise(x, eps, p.a(t), p.s(t));
     x = p.a(u) * denoised + p.s(u) * eps;
     if (!report(callback, static_cast<int>(i) + 1, u, x)) break;
   }
@@ -89,6 +108,7 @@ Points ddimEncode(const ScoreModel& model, Points x, const std::vector<double>& 
 
 Points sampleReverseSde(const ScoreModel& model, Points x, const std::vector<double>& ts,
                         const CounterRng& rng, const StepCallback& callback) {
+  requireDescendingGrid(ts, "sampleReverseSde()");
   if (!report(callback, 0, ts[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
     const bool last = i + 2 == ts.size();
@@ -105,6 +125,7 @@ Points pfOdeDrift(const ScoreModel& model, const Points& x, double t) {
 
 Points samplePfOde(const ScoreModel& model, Points x, const std::vector<double>& ts,
                    OdeMethod method, const StepCallback& callback) {
+  requireDescendingGrid(ts, "samplePfOde()");
   if (!report(callback, 0, ts[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
     const double t = ts[i];
@@ -126,7 +147,6 @@ Points samplePfOde(const ScoreModel& model, Points x, const std::vector<double>&
         x += h / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4);
         break;
       }
-      default: throw std::logic_error("samplePfOde(): unknown ODE method");
     }
     if (!report(callback, static_cast<int>(i) + 1, u, x)) break;
   }
@@ -150,6 +170,9 @@ Points samplePfOdeRk45(const ScoreModel& model, Points x, double tEnd, const Rk4
   static constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920,
                           e5 = -17253.0 / 339200, e6 = 22.0 / 525, e7 = -1.0 / 40;
 
+  require(tEnd >= 0.0 && tEnd < 1.0, "samplePfOdeRk45()", "tEnd in [0, 1), got " + std::to_string(tEnd));
+  require(options.rtol > 0.0 && options.atol > 0.0 && options.maxSteps >= 1, "samplePfOdeRk45()",
+          "rtol > 0, atol > 0 and maxSteps >= 1");
   Rk45Stats local;
   Rk45Stats& st = stats ? *stats : local;
   st = {};
@@ -192,6 +215,9 @@ Points samplePfOdeRk45(const ScoreModel& model, Points x, double tEnd, const Rk4
 
 Points sampleLangevin(const ScoreModel& model, Points x, double t, double stepSize, int steps,
                       const CounterRng& rng, const StepCallback& callback) {
+  require(t > 0.0 && t <= 1.0, "sampleLangevin()", "t in (0, 1], got " + std::to_string(t));
+  require(stepSize > 0.0 && std::isfinite(stepSize), "sampleLangevin()", "a step size > 0, got " + std::to_string(stepSize));
+  require(steps >= 0, "sampleLangevin()", "steps >= 0, got " + std::to_string(steps));
   if (!report(callback, 0, t, x)) return x;
   for (int i = 0; i < steps; ++i) {
     x += 0.5 * stepSize * model.score(x, t) + std::sqrt(stepSize) * noiseFor(rng, i, x.rows());
@@ -204,7 +230,15 @@ Points sampleAnnealedLangevin(const ScoreModel& model, Points x,
                               const std::vector<double>& levelTimes, int stepsPerLevel,
                               double epsilon, const CounterRng& rng,
                               const StepCallback& callback) {
+  require(!levelTimes.empty(), "sampleAnnealedLangevin()", "at least one noise level");
+  require(stepsPerLevel >= 1, "sampleAnnealedLangevin()", "stepsPerLevel >= 1, got " + std::to_string(stepsPerLevel));
+  require(epsilon > 0.0 && std::isfinite(epsilon), "sampleAnnealedLangevin()", "epsilon > 0, got " + std::to_string(epsilon));
   const Process& p = model.process();
+  // t = 0 is a level only where the process has noise there (VE: s(0) = sigma_min > 0).
+  for (double t : levelTimes) {
+    require(t >= 0.0 && t <= 1.0 && p.s(t) > 0.0, "sampleAnnealedLangevin()",
+            "level times in [0, 1] with s(t) > 0, got t = " + std::to_string(t));
+  }
   // Step sizes follow the noise std of x_t itself (s, not s/a): that is the scale of p_t the
   // Langevin chain moves in, and keeps eta_l / s_l^2 fixed (stable) at every level.
   auto level = [&](double t) { return p.s(t); };
@@ -225,6 +259,8 @@ Points sampleAnnealedLangevin(const ScoreModel& model, Points x,
 Points samplePredictorCorrector(const ScoreModel& model, Points x, const std::vector<double>& ts,
                                 int correctorSteps, double snr, const CounterRng& rng,
                                 const StepCallback& callback) {
+  requireDescendingGrid(ts, "samplePredictorCorrector()");
+  require(correctorSteps >= 0 && snr > 0.0, "samplePredictorCorrector()", "correctorSteps >= 0 and snr > 0");
   // Corrector noise uses a stream separate from the predictor's.
   const CounterRng correctorRng = rng.derive(0xC0);
   int draw = 0;

@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
+#include <string>
 
 namespace scorescope {
 
@@ -35,14 +36,16 @@ std::vector<double> karrasTimes(const Process& process, int steps, double tEnd) 
 
 std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,
                                  GridSpacing spacing) {
-  assert(steps >= 1 && tEnd >= 0.0 && tEnd < 1.0 && "makeTimeGrid(): expected steps >= 1, 0 <= tEnd < 1");
+  if (!(steps >= 1 && tEnd >= 0.0 && tEnd < 1.0)) {
+    throw std::invalid_argument("makeTimeGrid(): expected steps >= 1 and 0 <= tEnd < 1, got steps = " +
+                                std::to_string(steps) + ", tEnd = " + std::to_string(tEnd));
+  }
   std::vector<double> ts(static_cast<std::size_t>(steps) + 1);
   switch (spacing) {
     case GridSpacing::Uniform:
       for (int i = 0; i <= steps; ++i) ts[i] = 1.0 - (1.0 - tEnd) * i / steps;
       break;
     case GridSpacing::Karras: ts = karrasTimes(process, steps, tEnd); break;
-    default: throw std::logic_error("makeTimeGrid(): unknown spacing");
   }
   if (process.isDiscrete()) {
     const double total = process.params().ddpmSteps;

@@ -1,0 +1,217 @@
+#pragma once
+// The scene: everything needed to reproduce one view, as a plain value in two parts.
+//   SampledScene   what is computed (target, process, score source, sampler, guidance, seed,
+//                  particles): a change means new samples.
+//   DisplayScene   how it is shown (layers, styles, camera, playback): a change means a re-draw.
+// Both compare with a defaulted ==, which is how the viewport decides what to recompute. The GUI
+// panels, the CLI flags and (later) scene files all edit this one value; the planner
+// (scene_plan.hpp) turns its sampled part into target + model + sampler runs for every front end.
+// visitSceneFields lists every field once, with its path, for scene files, diffs and tests.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scorescope/gaussian_mixture.hpp"
+#include "scorescope/process.hpp"
+#include "scorescope/sampler_run.hpp"
+
+namespace scorescope {
+
+enum class Lesson { ForwardNoising = 1, ScoreField = 2, Langevin = 3, ReverseVsOde = 4, Guidance = 5 };
+inline constexpr int kLessonCount = 5;
+const char* lessonTitle(Lesson lesson);
+
+// Where the target distribution comes from.
+enum class TargetSource {
+  Preset,   // a built-in target by name (seeded by the scene's seed)
+  Mixture,  // explicit Gaussian mixture components (a mixture file, or a preset whose modes were moved)
+  PointCloud,  // an explicit point set (points the user drew)
+};
+
+struct TargetSpec {
+  TargetSource source = TargetSource::Preset;
+  std::string preset = "gmm8-ring";
+  std::vector<MixtureComponent> components;
+  std::vector<Eigen::Vector2d> points;
+  std::vector<int> labels;  // one per point
+
+  bool operator==(const TargetSpec&) const = default;
+};
+
+// What drives the samplers. A learned model joins here as a second source.
+enum class ScoreSource { Exact };
+
+enum class GuidanceKind {
+  None,            // unconditional (or, with a class in the CLI, the exact conditional)
+  Conditional,     // the exact conditional score of one class
+  Classifier,      // score + gamma grad log p_t(y | x)
+  ClassifierFree,  // (1 + w) eps(x, y) - w eps(x, empty)
+};
+
+struct GuidanceSpec {
+  GuidanceKind kind = GuidanceKind::None;
+  int label = 0;
+  // Classifier guidance: gamma. Classifier-free: w of Ho & Salimans; the lecture notes' gamma =
+  // 1 + w is the same guidance in another notation (a display choice, DisplayScene).
+  double scale = 3.0;
+  // When not empty, one run per scale side by side (small multiples) instead of `scale`.
+  std::vector<double> sweep;
+
+  bool operator==(const GuidanceSpec&) const = default;
+};
+
+struct SampledScene {
+  Lesson lesson = Lesson::ScoreField;
+  TargetSpec target;
+  ProcessKind process = ProcessKind::Vp;
+  ScoreSource score = ScoreSource::Exact;
+  SamplerSettings sampler = defaultSamplerSettings(SamplerKind::OdeHeun);
+  // Lesson 4 runs this deterministic sampler from the same initial noise as `sampler`.
+  SamplerSettings comparison = defaultSamplerSettings(SamplerKind::OdeHeun);
+  GuidanceSpec guidance;
+  std::uint64_t seed = 0;
+  int particles = 20000;
+  int recordedPaths = 40;  // particles whose every step is kept for paths and trails
+
+  bool operator==(const SampledScene&) const = default;
+};
+
+// Limits shared by every front end.
+inline constexpr int kMaxParticles = 10'000'000;  // 160 MB per batch copy
+inline constexpr int kMaxRecordedPaths = 1000;
+inline constexpr double kMaxGuidanceScale = 100.0;
+inline constexpr double kMinCfgW = -1.0;  // w = -1 is the unconditional model (lecture gamma = 0)
+inline constexpr int kMaxLabel = 255;
+inline constexpr int kMaxSweepScales = 9;
+
+struct Layers {
+  bool particles = true;
+  bool arrows = true;
+  bool density = true;
+  bool contours = false;
+  bool trails = true;
+  bool paths = true;
+  bool grid = true;
+
+  bool operator==(const Layers&) const = default;
+};
+
+// The data point at the pane centre and the half-size of the square of data every pane shows
+// at least (the default [-4.4, 4.4]^2 frames the toy targets).
+struct Camera {
+  double centreX = 0.0, centreY = 0.0;
+  double halfExtent = 4.4;
+
+  bool operator==(const Camera&) const = default;
+};
+inline constexpr double kMinHalfExtent = 0.05, kMaxHalfExtent = 500.0;
+
+// The play head: u in [0, 1] over t (lessons 1-2) or over the recorded steps of the runs.
+struct Playback {
+  double position = 0.0;
+  double speed = 1.0;
+  bool playing = true;
+
+  bool operator==(const Playback&) const = default;
+};
+
+struct DisplayScene {
+  Layers layers;
+  float pointSize = 2.5f;
+  float pointAlpha = 0.65f;
+  int arrowGrid = 32;  // arrows per side
+  bool trueArrowLength = false;  // false: arrows normalised, colour shows magnitude
+  float arrowGain = 0.15f;
+  bool logDensity = false;
+  int contourLevels = 8;
+  int trailLength = 12;  // steps
+  bool cfgShowsGamma = false;  // CFG notation: w (Ho & Salimans) or gamma = 1 + w (lecture notes)
+  Camera camera;
+  Playback playback;
+
+  bool operator==(const DisplayScene&) const = default;
+};
+
+struct Scene {
+  SampledScene sampled;
+  DisplayScene display;
+
+  bool operator==(const Scene&) const = default;
+};
+
+// The scene a lesson opens with: `from` with the lesson set and the lesson's sampler and
+// guidance where `from`'s do not fit it (lesson 3 Langevin, 4 reverse SDE vs PF-ODE Heun,
+// 5 classifier-free guidance). Target, process, seed, particles and display are kept.
+SampledScene enterLesson(SampledScene from, Lesson lesson);
+
+// The first invalid field of the sampled part as one line "field: expected ..., got ...", or
+// empty. Checks what needs no target; the planner checks the rest (class labels exist).
+std::string validateSampledScene(const SampledScene& scene);
+std::string validateDisplayScene(const DisplayScene& display);
+
+// Calls f(path, fieldOfA, fieldOfB) for every leaf field of two scenes, in one fixed order; pass
+// the same scene twice to visit one. The one list of fields: scene files, diffs and the widget
+// tests all use it.
+template <typename S, typename F>
+void visitSceneFields(S& a, S& b, F&& f) {
+  auto& x = a.sampled;
+  auto& y = b.sampled;
+  f("sampled.lesson", x.lesson, y.lesson);
+  f("sampled.target", x.target, y.target);
+  f("sampled.process", x.process, y.process);
+  f("sampled.score", x.score, y.score);
+  auto sampler = [&](const char* prefix, auto& s, auto& r) {
+    const std::string p = prefix;
+    f(p + ".kind", s.kind, r.kind);
+    f(p + ".steps", s.steps, r.steps);
+    f(p + ".spacing", s.spacing, r.spacing);
+    f(p + ".tEnd", s.tEnd, r.tEnd);
+    f(p + ".denoiseFinal", s.denoiseFinal, r.denoiseFinal);
+    f(p + ".ddpmVariance", s.ddpmVariance, r.ddpmVariance);
+    f(p + ".ddimEta", s.ddimEta, r.ddimEta);
+    f(p + ".rk45", s.rk45, r.rk45);
+    f(p + ".langevinNoiseLevel", s.langevinNoiseLevel, r.langevinNoiseLevel);
+    f(p + ".langevinStepSize", s.langevinStepSize, r.langevinStepSize);
+    f(p + ".stepsPerLevel", s.stepsPerLevel, r.stepsPerLevel);
+    f(p + ".annealedEpsilon", s.annealedEpsilon, r.annealedEpsilon);
+    f(p + ".correctorSteps", s.correctorSteps, r.correctorSteps);
+    f(p + ".correctorSnr", s.correctorSnr, r.correctorSnr);
+  };
+  sampler("sampled.sampler", x.sampler, y.sampler);
+  sampler("sampled.comparison", x.comparison, y.comparison);
+  f("sampled.guidance.kind", x.guidance.kind, y.guidance.kind);
+  f("sampled.guidance.label", x.guidance.label, y.guidance.label);
+  f("sampled.guidance.scale", x.guidance.scale, y.guidance.scale);
+  f("sampled.guidance.sweep", x.guidance.sweep, y.guidance.sweep);
+  f("sampled.seed", x.seed, y.seed);
+  f("sampled.particles", x.particles, y.particles);
+  f("sampled.recordedPaths", x.recordedPaths, y.recordedPaths);
+
+  auto& d = a.display;
+  auto& e = b.display;
+  f("display.layers.particles", d.layers.particles, e.layers.particles);
+  f("display.layers.arrows", d.layers.arrows, e.layers.arrows);
+  f("display.layers.density", d.layers.density, e.layers.density);
+  f("display.layers.contours", d.layers.contours, e.layers.contours);
+  f("display.layers.trails", d.layers.trails, e.layers.trails);
+  f("display.layers.paths", d.layers.paths, e.layers.paths);
+  f("display.layers.grid", d.layers.grid, e.layers.grid);
+  f("display.pointSize", d.pointSize, e.pointSize);
+  f("display.pointAlpha", d.pointAlpha, e.pointAlpha);
+  f("display.arrowGrid", d.arrowGrid, e.arrowGrid);
+  f("display.trueArrowLength", d.trueArrowLength, e.trueArrowLength);
+  f("display.arrowGain", d.arrowGain, e.arrowGain);
+  f("display.logDensity", d.logDensity, e.logDensity);
+  f("display.contourLevels", d.contourLevels, e.contourLevels);
+  f("display.trailLength", d.trailLength, e.trailLength);
+  f("display.cfgShowsGamma", d.cfgShowsGamma, e.cfgShowsGamma);
+  f("display.camera", d.camera, e.camera);
+  f("display.playback.position", d.playback.position, e.playback.position);
+  f("display.playback.speed", d.playback.speed, e.playback.speed);
+  f("display.playback.playing", d.playback.playing, e.playback.playing);
+}
+
+// Paths of the fields that differ between a and b (visitSceneFields order).
+std::vector<std::string> changedSceneFields(const Scene& a, const Scene& b);
+
+}  // namespace scorescope

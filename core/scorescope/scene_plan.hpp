@@ -1,0 +1,72 @@
+#pragma once
+// The planner: turns the sampled part of a scene into what runs (the target, the process, the
+// score models, guidance wrappers and sampler runs) and runs it. The CLI, the viewport and
+// headless export all go through these functions, so no front end builds models itself.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "scorescope/scene.hpp"
+#include "scorescope/score_model.hpp"
+#include "scorescope/target.hpp"
+#include "scorescope/trajectory.hpp"
+
+namespace scorescope {
+
+// One sampler run of a plan: the model that drives it and how it was made.
+struct PlannedRun {
+  std::shared_ptr<const ScoreModel> model;
+  SamplerSettings sampler;
+  GuidanceKind guidance = GuidanceKind::None;
+  int label = 0;
+  double scale = 0.0;
+};
+
+struct ScenePlan {
+  std::shared_ptr<const Target> target;
+  Process process{ProcessKind::Vp};
+  std::shared_ptr<const ScoreModel> exact;  // grad log p_t of the whole target (unguided)
+  // Lessons 3-5: one run per pane (lesson 4: sampler then comparison; a sweep: one per scale),
+  // all from the same initial noise. Lessons 1-2 show data, not runs: empty.
+  std::vector<PlannedRun> runs;
+  std::string error;  // why the scene cannot run (one line naming the field), or empty
+
+  bool ok() const { return error.empty(); }
+};
+
+// The target a spec describes, or null with `error` naming the field.
+std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error);
+
+// Validates the scene (validateSampledScene, then what needs the target: the class exists and
+// has data, guidance has labels) and builds everything a run needs. Cheap: no sampling.
+ScenePlan planScene(const SampledScene& scene);
+
+// Data for the forward lessons and `scorescope forward`: x0 ~ p_0 with labels, and the noise eps
+// with which x_t = a(t) x0 + s(t) eps at every t (Process::noised), drawn once so that scrubbing
+// t moves each particle smoothly.
+struct ForwardData {
+  Points x0;
+  Labels labels;  // empty when the target is unlabelled
+  Points eps;
+};
+ForwardData sampleForwardData(const Target& target, Eigen::Index n, std::uint64_t seed);
+
+struct RunResult {
+  PlannedRun run;
+  Trajectory trajectory;
+  Labels labels;  // most likely class of each final particle; empty when unlabelled
+};
+
+// Runs every planned run from the same initial particles (seeded by scene.seed). `progress`
+// gets the overall fraction done and returns false to cancel; a cancelled run returns nothing.
+// Throws std::invalid_argument for a plan that is not ok().
+using RunProgress = std::function<bool(double fraction)>;
+std::vector<RunResult> executeRuns(const ScenePlan& plan, const SampledScene& scene,
+                                   const RecordOptions& record, const RunProgress& progress = {});
+
+// The most probable class of each point under the target at the sampler noise floor (exact
+// posterior p(y | x) at s/a = kMinNoiseLevel); empty for an unlabelled target.
+Labels mostLikelyClass(const Target& target, const Points& x);
+
+}  // namespace scorescope

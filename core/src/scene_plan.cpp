@@ -1,0 +1,148 @@
+#include "scorescope/scene_plan.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "scorescope/empirical_set.hpp"
+#include "scorescope/guidance.hpp"
+#include "scorescope/presets.hpp"
+#include "scorescope/time_grid.hpp"
+
+namespace scorescope {
+namespace {
+
+std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKind kind, int label,
+                                              double scale) {
+  const auto conditional = [&] {
+    return std::make_shared<ExactScore>(std::shared_ptr<const Target>(plan.target->conditional(label)),
+                                        plan.process);
+  };
+  switch (kind) {
+    case GuidanceKind::None: return plan.exact;
+    case GuidanceKind::Conditional: return conditional();
+    case GuidanceKind::Classifier:
+      return std::make_shared<ClassifierGuidance>(plan.target, plan.process, label, scale);
+    case GuidanceKind::ClassifierFree:
+      return std::make_shared<ClassifierFreeGuidance>(conditional(), plan.exact, scale, CfgConvention::HoSalimans);
+  }
+  throw std::logic_error("guidedModel(): unknown guidance kind");
+}
+
+}  // namespace
+
+std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error) {
+  switch (spec.source) {
+    case TargetSource::Preset:
+      if (std::shared_ptr<const Target> preset = makePreset(spec.preset, seed)) return preset;
+      error = "target: unknown '" + spec.preset + "'; expected one of " + presetNames();
+      return nullptr;
+    case TargetSource::Mixture:
+      if (auto invalid = validateMixture(spec.components)) {
+        error = "target." + *invalid;
+        return nullptr;
+      }
+      return std::make_shared<GaussianMixture>(spec.components);
+    case TargetSource::PointCloud: {
+      if (spec.points.empty()) {
+        error = "target: no data points yet (click on the canvas to add some)";
+        return nullptr;
+      }
+      const auto n = static_cast<Eigen::Index>(spec.points.size());
+      Points points(n, 2);
+      Labels labels(n);
+      for (Eigen::Index i = 0; i < n; ++i) {
+        points.row(i) = spec.points[static_cast<std::size_t>(i)].transpose();
+        labels(i) = spec.labels[static_cast<std::size_t>(i)];
+      }
+      return std::make_shared<EmpiricalSet>(std::move(points), std::move(labels));
+    }
+  }
+  throw std::logic_error("buildTarget(): unknown target source");
+}
+
+ScenePlan planScene(const SampledScene& scene) {
+  ScenePlan plan;
+  plan.process = Process(scene.process);
+  plan.error = validateSampledScene(scene);
+  if (!plan.ok()) return plan;
+  plan.target = buildTarget(scene.target, scene.seed, plan.error);
+  if (!plan.target) return plan;
+  plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
+  if (scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField) return plan;
+
+  const GuidanceSpec& g = scene.guidance;
+  if (g.kind != GuidanceKind::None) {
+    const int classes = plan.target->labelCount();
+    if (classes <= 1) {
+      plan.error = "guidance: needs a labelled target (gmm8-ring, two-moons, rings, ...); this one has one class";
+      return plan;
+    }
+    if (g.label >= classes) {
+      plan.error = "class: expected an integer in [0, " + std::to_string(classes - 1) + "], got " + std::to_string(g.label);
+      return plan;
+    }
+    if (!plan.target->conditional(g.label)) {
+      plan.error = "class: class " + std::to_string(g.label) + " has no data in this target";
+      return plan;
+    }
+  } else if (!g.sweep.empty()) {
+    plan.error = "guidance.sweep: a sweep needs classifier or classifier-free guidance";
+    return plan;
+  }
+  const std::vector<double> scales = g.sweep.empty() ? std::vector<double>{g.scale} : g.sweep;
+  for (double scale : scales) {
+    plan.runs.push_back({guidedModel(plan, g.kind, g.label, scale), scene.sampler, g.kind, g.label, scale});
+  }
+  if (scene.lesson == Lesson::ReverseVsOde) {
+    PlannedRun comparison = plan.runs.front();
+    comparison.sampler = scene.comparison;
+    plan.runs.push_back(comparison);
+  }
+  return plan;
+}
+
+ForwardData sampleForwardData(const Target& target, Eigen::Index n, std::uint64_t seed) {
+  const CounterRng rng(seed);
+  ForwardData data;
+  data.x0 = target.sample(n, rng.derive(1), &data.labels);
+  if (target.labelCount() <= 1) data.labels.resize(0);
+  data.eps = rng.derive(2).normals(n, 0);  // the stream Process::sampleForward(x0, t, rng.derive(2)) uses
+  return data;
+}
+
+std::vector<RunResult> executeRuns(const ScenePlan& plan, const SampledScene& scene,
+                                   const RecordOptions& record, const RunProgress& progress) {
+  if (!plan.ok() || !plan.target) throw std::invalid_argument("executeRuns(): the plan is invalid: " + plan.error);
+  if (plan.runs.empty()) return {};
+  const CounterRng rng(scene.seed);
+  // The same initial particles for every run: differences come from the samplers and models.
+  const Points start = initialParticles(plan.process, plan.runs.front().sampler, scene.particles, rng);
+  RecordOptions perRun = record;
+  perRun.memoryBudgetBytes = record.memoryBudgetBytes / plan.runs.size();
+  const double count = static_cast<double>(plan.runs.size());
+  std::vector<RunResult> results;
+  for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+    const PlannedRun& run = plan.runs[r];
+    const double expected = expectedSteps(run.sampler);
+    Trajectory trajectory = runSampler(*run.model, run.sampler, start, rng, perRun,
+                                       [&](int step, double, const Points&) {
+                                         return !progress || progress((static_cast<double>(r) + step / expected) / count);
+                                       });
+    if (trajectory.cancelled) return {};
+    RunResult result{run, std::move(trajectory), {}};
+    result.labels = mostLikelyClass(*plan.target, result.trajectory.final);
+    results.push_back(std::move(result));
+  }
+  return results;
+}
+
+Labels mostLikelyClass(const Target& target, const Points& x) {
+  if (target.labelCount() <= 1 || x.rows() == 0) return {};
+  const Eigen::MatrixXd posterior =
+      target.evaluate(x, 1.0, kMinNoiseLevel, {.classPosterior = true}).classPosterior;
+  Labels labels(x.rows());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) posterior.row(i).maxCoeff(&labels(i));
+  return labels;
+}
+
+}  // namespace scorescope
