@@ -9,12 +9,13 @@
 #include <QSurfaceFormat>
 #include <QTextStream>
 #include <QTimer>
+#include <cmath>
 #include <cstdio>
 
 #include "gui/frame_stats.hpp"
 #include "gui/main_window.hpp"
-#include "gui/viewport_controller.hpp"
-#include "gui/viewport_host.hpp"
+#include "gui/viewport_window.hpp"
+#include "scorescope/presets.hpp"
 
 namespace scorescope::gui {
 namespace {
@@ -32,7 +33,7 @@ void sizeCanvas(MainWindow& window, int w, int h) {
 void waitUntilReady(MainWindow& window) {
   QElapsedTimer t;
   t.start();
-  while (!window.viewport()->controller().ready() && t.elapsed() < 10000) {
+  while (!window.viewport()->ready() && t.elapsed() < 10000) {
     QApplication::processEvents(QEventLoop::AllEvents, 20);
   }
 }
@@ -42,12 +43,11 @@ struct BenchResult {
   FrameStats frame, paint, build, offscreen;
 };
 BenchResult bench(MainWindow& window, int frames, int particles) {
-  ViewportHost* v = window.viewport();
-  Scene& scene = v->controller().scene();
-  SceneSettings s = scene.settings();
-  s.particles = particles;
-  scene.setSettings(s);
-  scene.timeline().setPlaying(true);
+  ViewportWindow* v = window.viewport();
+  Session& session = v->session();
+  session.edit([&](Scene& s) { s.sampled.particles = particles; });
+  session.waitForRuns();
+  session.timeline().setPlaying(true);
   v->setAutoAnimate(false);
   std::vector<double> times, paints, builds;
   QElapsedTimer clock;
@@ -55,7 +55,7 @@ BenchResult bench(MainWindow& window, int frames, int particles) {
   const int warmup = 10;
   int seen = 0;
   QEventLoop loop;
-  auto connection = v->onFrameSwapped([&] {
+  auto connection = QObject::connect(v, &QOpenGLWindow::frameSwapped, v, [&] {
     const qint64 now = clock.nsecsElapsed();
     if (last >= 0 && seen >= warmup) {
       times.push_back(static_cast<double>(now - last) * 1e-6);
@@ -64,16 +64,98 @@ BenchResult bench(MainWindow& window, int frames, int particles) {
     }
     last = now;
     if (++seen >= frames + warmup) loop.quit();
-    else v->requestFrame();
+    else v->update();
   });
   clock.start();
-  v->requestFrame();
+  v->update();
   loop.exec();
   QObject::disconnect(connection);
   v->setAutoAnimate(true);
   BenchResult result{frameStats(times), frameStats(paints), frameStats(builds), {}};
   result.offscreen = frameStats(v->benchOffscreen(frames));
   return result;
+}
+
+// Reads an integer flag in [lo, hi]; false (with `error` naming the flag) when it is not one.
+bool readInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi, long long& out,
+             QString& error) {
+  bool ok = false;
+  out = parser.value(name).toLongLong(&ok);
+  if (ok && out >= lo && out <= hi) return true;
+  error = QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'")
+              .arg(name).arg(lo).arg(hi).arg(parser.value(name).left(60));
+  return false;
+}
+
+bool readDouble(const QCommandLineParser& parser, const QString& name, double& out, QString& error) {
+  bool ok = false;
+  out = parser.value(name).toDouble(&ok);
+  if (ok && std::isfinite(out)) return true;
+  error = QStringLiteral("--%1: expected a number, got '%2'").arg(name, parser.value(name).left(60));
+  return false;
+}
+
+// Applies the scene flags to `s`; an empty string, or the first bad flag with its allowed range.
+QString applyFlags(const QCommandLineParser& parser, Scene& s) {
+  QString error;
+  long long v = 0;
+  SampledScene& x = s.sampled;
+  if (parser.isSet("lesson")) {
+    if (!readInt(parser, "lesson", 1, kLessonCount, v, error)) return error;
+    x = enterLesson(x, static_cast<Lesson>(v));
+  }
+  if (parser.isSet("target")) {
+    const std::string name = parser.value("target").toStdString();
+    if (name == "draw") {
+      x.target.source = TargetSource::PointCloud;
+      const PointSet three = makeThreePoints();
+      for (Eigen::Index i = 0; i < three.points.rows(); ++i) {
+        x.target.points.emplace_back(three.points(i, 0), three.points(i, 1));
+        x.target.labels.push_back(three.labels(i));
+      }
+    } else if (makePreset(name)) {
+      x.target.preset = name;
+    } else {
+      return "--target: unknown '" + parser.value("target").left(60) + "'; expected one of " +
+             QString::fromStdString(presetNames()) + ", draw";
+    }
+  }
+  if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), x.process)) {
+    return "--process: unknown '" + parser.value("process").left(60) + "'; expected one of " +
+           QString::fromStdString(processNames());
+  }
+  if (parser.isSet("particles")) {
+    if (!readInt(parser, "particles", 1, kMaxParticles, v, error)) return error;
+    x.particles = static_cast<int>(v);
+  }
+  if (parser.isSet("seed")) {
+    if (!readInt(parser, "seed", 0, 1'000'000'000, v, error)) return error;
+    x.seed = static_cast<std::uint64_t>(v);
+  }
+  if (parser.isSet("sampler")) {
+    SamplerKind kind{};
+    if (!parseSamplerKind(parser.value("sampler").toStdString(), kind)) {
+      return "--sampler: unknown '" + parser.value("sampler").left(60) + "'; expected one of " +
+             QString::fromStdString(samplerNames());
+    }
+    x.sampler = defaultSamplerSettings(kind);
+  }
+  if (parser.isSet("annealed")) x.sampler = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+  if (x.lesson == Lesson::Langevin) x.sampler.denoiseFinal = false;
+  if (parser.isSet("steps")) {
+    if (!readInt(parser, "steps", 1, kMaxSamplerSteps, v, error)) return error;
+    x.sampler.steps = x.comparison.steps = static_cast<int>(v);
+  }
+  if (parser.isSet("class")) {
+    if (!readInt(parser, "class", 0, kMaxLabel, v, error)) return error;
+    x.guidance.label = static_cast<int>(v);
+  }
+  if (parser.isSet("scale") && !readDouble(parser, "scale", x.guidance.scale, error)) return error;
+  if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+  if (parser.isSet("contours")) s.display.layers.contours = true;
+  // What needs the whole scene: ranges of the sampler settings, the class exists, ...
+  if (const ScenePlan plan = planScene(x); !plan.ok()) return QString::fromStdString(plan.error);
+  return {};
 }
 
 }  // namespace
@@ -101,49 +183,29 @@ int runGui(int argc, char** argv) {
   parser.addOptions({
       {"lesson", "Lesson 1..5 (default 2).", "N"},
       {"target", "Target preset or 'draw'.", "NAME"},
-      {"process", "Forward process: ddpm, ddpm-cosine, vp, subvp, ve, ou.", "NAME"},
-      {"particles", "Number of particles.", "N"},
-      {"seed", "Random seed.", "S"},
+      {"process", QString::fromStdString("Forward process: " + processNames() + "."), "NAME"},
+      {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
+      {"seed", "Random seed, 0..1000000000.", "S"},
+      {"sampler", QString::fromStdString("Sampler (lessons 3-5): " + samplerNames() + "."), "NAME"},
+      {"steps", "Sampler steps.", "N"},
+      {"class", "Lesson 5: the class to guide towards.", "Y"},
+      {"scale", "Lesson 5: guidance scale (classifier gamma, or CFG w).", "S"},
+      {"sweep", "Lesson 5: show the guidance sweep (scales 0, 1, 3, 7) side by side."},
+      {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
+      {"contours", "Draw iso-density contour lines."},
       {"screenshot", "Render one frame to this PNG and exit.", "FILE"},
       {"position", "Timeline position in [0, 1] for --screenshot.", "U"},
       {"size", "Canvas size WxH (default 1280x720).", "WxH"},
       {"bench-frames", "Render N frames of the playing scene and print frame times.", "N"},
-      {"sweep", "Lesson 5: show the guidance sweep (scales 0, 1, 3, 7) side by side."},
-      {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
-      {"contours", "Draw iso-density contour lines."},
-      {"widget-viewport", "Host the canvas in a QOpenGLWidget instead of a QOpenGLWindow (slower: widget compositor)."},
   });
   parser.process(app);
+  if (!parser.positionalArguments().isEmpty()) {
+    return fail("unexpected argument '" + parser.positionalArguments().first().left(60) +
+                "' (scorescope --help lists the viewport's options, scorescope help the commands)");
+  }
 
-  MainWindow window(parser.isSet("widget-viewport") ? ViewportKind::Widget : ViewportKind::Window);
-  Scene& scene = window.viewport()->controller().scene();
-  SceneSettings s = scene.settings();
-  bool ok = true;
-  if (parser.isSet("lesson")) {
-    const int l = parser.value("lesson").toInt(&ok);
-    if (!ok || l < 1 || l > kLessonCount) return fail("--lesson: expected 1..5, got '" + parser.value("lesson") + "'");
-    s.lesson = static_cast<Lesson>(l);
-  }
-  if (parser.isSet("target")) {
-    s.target = parser.value("target").toStdString();
-    const std::string problem = targetNameError(s.target);
-    if (!problem.empty()) return fail("--target: " + QString::fromStdString(problem));
-  }
-  if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), s.process)) {
-    return fail("--process: unknown '" + parser.value("process") + "'; expected " +
-                QString::fromStdString(processNames()));
-  }
-  if (parser.isSet("particles")) {
-    s.particles = parser.value("particles").toInt(&ok);
-    if (!ok || s.particles < 1 || s.particles > 2000000) return fail("--particles: expected 1..2000000");
-  }
-  if (parser.isSet("seed")) {
-    s.seed = parser.value("seed").toInt(&ok);
-    if (!ok || s.seed < 0) return fail("--seed: expected an integer >= 0");
-  }
-  if (parser.isSet("sweep")) s.sweep = true;
-  if (parser.isSet("annealed")) s.annealed = true;
-  if (parser.isSet("contours")) s.layers.contours = true;
+  Scene scene;
+  if (const QString error = applyFlags(parser, scene); !error.isEmpty()) return fail(error);
   int w = 1280, h = 720;
   if (parser.isSet("size")) {
     const QStringList parts = parser.value("size").split('x');
@@ -152,45 +214,51 @@ int runGui(int argc, char** argv) {
       w = parts[0].toInt(&okW);
       h = parts[1].toInt(&okH);
     }
-    if (!okW || !okH || w < 640 || h < 400) return fail("--size: expected WxH with W >= 640, H >= 400");
+    if (!okW || !okH || w < 640 || h < 400 || w > 8192 || h > 8192) {
+      return fail("--size: expected WxH with W in [640, 8192] and H in [400, 8192], got '" +
+                  parser.value("size").left(60) + "'");
+    }
   }
-  scene.setSettings(s);
+  double position = -1.0;
+  if (parser.isSet("position")) {
+    bool ok = false;
+    position = parser.value("position").toDouble(&ok);
+    if (!ok || !(position >= 0.0 && position <= 1.0)) return fail("--position: expected a number in [0, 1]");
+  }
+  long long frames = 0;
+  QString error;
+  if (parser.isSet("bench-frames") && !readInt(parser, "bench-frames", 1, 100000, frames, error)) return fail(error);
+
+  MainWindow window;
+  Session& session = window.viewport()->session();
+  session.setScene(scene);
   sizeCanvas(window, w, h);
   window.show();
   waitUntilReady(window);
-  if (!window.viewport()->controller().ready()) return fail("could not create an OpenGL 3.3 context");
+  if (!window.viewport()->ready()) return fail("could not create an OpenGL 3.3 context");
 
-  if (parser.isSet("bench-frames")) {
-    const int frames = parser.value("bench-frames").toInt(&ok);
-    if (!ok || frames < 1) return fail("--bench-frames: expected an integer >= 1");
-    std::vector<int> counts = parser.isSet("particles") ? std::vector<int>{s.particles}
-                                                        : std::vector<int>{100000, 1000000};
+  if (frames > 0) {
+    const std::vector<int> counts = parser.isSet("particles") ? std::vector<int>{scene.sampled.particles}
+                                                              : std::vector<int>{100000, 1000000};
+    const CanvasLayout layout{window.viewport()->width(), window.viewport()->height()};
     for (int n : counts) {
-      const BenchResult r = bench(window, frames, n);
-      const FrameStats& st = r.frame;
-      std::printf("bench: lesson %d, %dx%d, %d particles, %dx%d arrows, density %s: %d frames, median %.2f ms, p95 %.2f ms (paintGL median %.2f ms, of which CPU scene %.2f ms)\n",
-                  static_cast<int>(scene.settings().lesson), window.viewport()->canvasWidth(), window.viewport()->canvasHeight(), n,
-                  scene.settings().arrowGrid, scene.settings().arrowGrid,
-                  scene.settings().layers.density ? "on" : "off", frames, st.median, st.p95, r.paint.median,
-                  r.build.median);
+      const BenchResult r = bench(window, static_cast<int>(frames), n);
+      const Scene now = session.scene();
+      std::printf("bench: lesson %d, %dx%d, %d particles, %dx%d arrows, density %s: %lld frames, median %.2f ms, p95 %.2f ms (paintGL median %.2f ms, of which CPU scene %.2f ms)\n",
+                  static_cast<int>(now.sampled.lesson), layout.windowWidth, layout.windowHeight, n,
+                  now.display.arrowGrid, now.display.arrowGrid, now.display.layers.density ? "on" : "off", frames,
+                  r.frame.median, r.frame.p95, r.paint.median, r.build.median);
       std::printf("bench:   same scene, renderers only into an offscreen FBO (%dx%d, as headless export): median %.2f ms, p95 %.2f ms\n",
-                  window.viewport()->canvasWidth() - kSidebarWidth, window.viewport()->canvasHeight() - kTimelineHeight,
-                  r.offscreen.median, r.offscreen.p95);
+                  layout.canvasWidth(), layout.canvasHeight(), r.offscreen.median, r.offscreen.p95);
       std::fflush(stdout);
     }
     return 0;
   }
 
   if (parser.isSet("screenshot")) {
-    scene.waitForSampling();
-    if (parser.isSet("position")) {
-      const double u = parser.value("position").toDouble(&ok);
-      if (!ok || u < 0.0 || u > 1.0) return fail("--position: expected a number in [0, 1]");
-      scene.timeline().scrubTo(u);
-    } else {
-      scene.timeline().scrubTo(scene.timeline().discrete() ? 1.0 : 0.35);
-    }
-    scene.timeline().setPlaying(false);
+    session.waitForRuns();
+    session.timeline().scrubTo(position >= 0.0 ? position : session.timeline().discrete() ? 1.0 : 0.35);
+    session.timeline().setPlaying(false);
     QImage image;
     for (int i = 0; i < 4; ++i) image = window.viewport()->grabFrame();  // let ImGui settle
     // QSaveFile: the PNG appears complete or not at all.

@@ -7,26 +7,18 @@
 #include <QMenuBar>
 #include <QMessageBox>
 
-#include "gui/viewport.hpp"
 #include "gui/viewport_window.hpp"
 
 namespace scorescope::gui {
 
-MainWindow::MainWindow(ViewportKind kind, QWidget* parent) : QMainWindow(parent) {
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   setWindowTitle("Scorescope");
-  if (kind == ViewportKind::Widget) {
-    auto* widget = new Viewport(this);
-    viewport_ = widget;
-    setCentralWidget(widget);
-  } else {
-    auto* window = new ViewportWindow;  // owned by the container
-    viewport_ = window;
-    QWidget* container = QWidget::createWindowContainer(window, this);
-    container->setFocusPolicy(Qt::StrongFocus);
-    container->setMinimumSize(640, 400);
-    setCentralWidget(container);
-  }
-  Scene& scene = viewport_->controller().scene();
+  viewport_ = new ViewportWindow;  // owned by the container
+  QWidget* container = QWidget::createWindowContainer(viewport_, this);
+  container->setFocusPolicy(Qt::StrongFocus);
+  container->setMinimumSize(640, 400);
+  setCentralWidget(container);
+  Session& session = viewport_->session();
 
   QMenu* file = menuBar()->addMenu("&File");
   file->addAction("Save &screenshot...", QKeySequence::Save, this, &MainWindow::saveScreenshot);
@@ -34,16 +26,18 @@ MainWindow::MainWindow(ViewportKind kind, QWidget* parent) : QMainWindow(parent)
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 
   QMenu* view = menuBar()->addMenu("&View");
-  QAction* play = view->addAction("&Play / pause", this, [&scene] {
-    Timeline& t = scene.timeline();
+  QAction* play = view->addAction("&Play / pause", this, [&session] {
+    Timeline& t = session.timeline();
     t.setPlaying(!t.playing());
   });
   play->setShortcut(Qt::Key_Space);
-  QAction* forward = view->addAction("Step &forward", this, [&scene] { scene.timeline().step(+1); });
+  QAction* forward = view->addAction("Step &forward", this, [&session] { session.timeline().step(+1); });
   forward->setShortcut(Qt::Key_Period);
-  QAction* back = view->addAction("Step &back", this, [&scene] { scene.timeline().step(-1); });
+  QAction* back = view->addAction("Step &back", this, [&session] { session.timeline().step(-1); });
   back->setShortcut(Qt::Key_Comma);
-  QAction* reset = view->addAction("&Reset view", this, [&scene] { scene.resetCamera(); });
+  QAction* reset = view->addAction("&Reset view", this, [&session] {
+    session.edit([](Scene& s) { s.display.camera = Camera{}; });
+  });
   reset->setShortcut(Qt::Key_Home);
   QAction* full = view->addAction("Full &screen", this, [this] {
     if (isFullScreen()) showNormal();
@@ -52,15 +46,15 @@ MainWindow::MainWindow(ViewportKind kind, QWidget* parent) : QMainWindow(parent)
   full->setShortcut(Qt::Key_F11);
   view->addSeparator();
   for (int l = 1; l <= kLessonCount; ++l) {
-    QAction* a = view->addAction(lessonTitle(static_cast<Lesson>(l)), this, [&scene, l] {
-      SceneSettings s = scene.settings();
-      s.lesson = static_cast<Lesson>(l);
-      scene.setSettings(s);
+    QAction* a = view->addAction(lessonTitle(static_cast<Lesson>(l)), this, [&session, l] {
+      session.edit([l](Scene& s) {
+        if (s.sampled.lesson != static_cast<Lesson>(l)) s.sampled = enterLesson(s.sampled, static_cast<Lesson>(l));
+      });
     });
     a->setShortcut(QKeySequence(Qt::CTRL | static_cast<Qt::Key>(Qt::Key_0 + l)));
   }
   for (QAction* a : view->actions()) a->setShortcutContext(Qt::ApplicationShortcut);
-  for (QAction* a : view->actions()) connect(a, &QAction::triggered, this, [this] { viewport_->requestFrame(); });
+  for (QAction* a : view->actions()) connect(a, &QAction::triggered, this, [this] { viewport_->update(); });
 
   QMenu* help = menuBar()->addMenu("&Help");
   help->addAction("&About Scorescope", this, [this] {

@@ -64,7 +64,7 @@ void ViewportController::releaseGl() {
 }
 
 bool ViewportController::wantsAnimation() const {
-  return scene_.timeline().playing() || scene_.sampling() || settleFrames_ > 0;
+  return session_.timeline().playing() || session_.busy() || settleFrames_ > 0;
 }
 
 void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio) {
@@ -75,15 +75,16 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
                          : lastTickNs_ < 0          ? 0.0
                                                     : std::min(0.1, static_cast<double>(now - lastTickNs_) * 1e-9);
   lastTickNs_ = now;
-  scene_.tick(seconds);
+  session_.tick(seconds);
 
-  const int w = widthPx, h = heightPx;
+  layout_ = CanvasLayout{widthPx, heightPx};
+  const int h = heightPx;
   const float dpr = devicePixelRatio;
-  bridge_.newFrame(w, h, dpr);
-  panels_.draw(scene_, w, h, frameMsSmoothed_);
+  bridge_.newFrame(widthPx, h, dpr);
+  panels_.draw(session_, layout_, frameMsSmoothed_);
 
-  const int canvasW = std::max(1, w - kSidebarWidth), canvasH = std::max(1, h - kTimelineHeight);
-  std::vector<Pane>& panes = scene_.buildFrame(canvasW, canvasH);
+  const int canvasH = layout_.canvasHeight();
+  std::vector<Pane>& panes = frames_.build(session_, layout_.canvasWidth(), canvasH);
   lastBuildSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
   const render::Rgba8 bg = render::FrameData{}.background;
   QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
@@ -94,15 +95,16 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   const auto px = [dpr](int v) { return static_cast<int>(std::lround(static_cast<float>(v) * dpr)); };
   gl->glEnable(GL_SCISSOR_TEST);
   gl->glClearColor(kPanelColour[0], kPanelColour[1], kPanelColour[2], 1.0f);
-  gl->glScissor(0, 0, px(kSidebarWidth), px(h));
+  gl->glScissor(0, 0, px(layout_.canvasLeft()), px(h));
   gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glScissor(px(kSidebarWidth), 0, px(w - kSidebarWidth), px(kTimelineHeight));
+  gl->glScissor(px(layout_.canvasLeft()), 0, px(layout_.canvasWidth()), px(CanvasLayout::kTimelineHeight));
   gl->glClear(GL_COLOR_BUFFER_BIT);
   gl->glDisable(GL_SCISSOR_TEST);
   for (const Pane& pane : panes) {
     render::TargetRect rect;
-    rect.x = static_cast<int>(std::lround(static_cast<float>(kSidebarWidth + pane.x) * dpr));
-    rect.y = static_cast<int>(std::lround(static_cast<float>(kTimelineHeight + canvasH - pane.y - pane.height) * dpr));
+    // GL's y runs up from the bottom of the window, below which lies the timeline strip.
+    rect.x = static_cast<int>(std::lround(static_cast<float>(layout_.canvasLeft() + pane.x) * dpr));
+    rect.y = static_cast<int>(std::lround(static_cast<float>(CanvasLayout::kTimelineHeight + canvasH - pane.y - pane.height) * dpr));
     rect.width = static_cast<int>(std::lround(static_cast<float>(pane.width) * dpr));
     rect.height = static_cast<int>(std::lround(static_cast<float>(pane.height) * dpr));
     rect.devicePixelRatio = dpr;
@@ -119,14 +121,15 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
 std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, int heightPx) {
   std::vector<double> times;
   if (!renderer_) return times;
-  const int canvasW = std::max(1, widthPx - kSidebarWidth), canvasH = std::max(1, heightPx - kTimelineHeight);
+  const CanvasLayout layout{widthPx, heightPx};
+  const int canvasW = layout.canvasWidth(), canvasH = layout.canvasHeight();
   QOpenGLFramebufferObject fbo(canvasW, canvasH);
   QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
   for (int i = 0; i < frames; ++i) {
     QElapsedTimer clock;
     clock.start();
-    scene_.tick(1.0 / 60.0);
-    const std::vector<Pane>& panes = scene_.buildFrame(canvasW, canvasH);
+    session_.tick(1.0 / 60.0);
+    const std::vector<Pane>& panes = frames_.build(session_, canvasW, canvasH);
     fbo.bind();
     for (const Pane& pane : panes) {
       renderer_->draw(pane.frame, pane.view, {pane.x, canvasH - pane.y - pane.height, pane.width, pane.height, 1.0f});
@@ -140,16 +143,19 @@ std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, 
 
 void ViewportController::drawOverlay() {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
-  const auto& panes = scene_.panes();
+  const auto& panes = frames_.panes();
+  const bool grid = session_.scene().display.layers.grid;
+  const bool handles = session_.hasHandles();
+  const auto handlePositions = session_.handlePositions();
   for (std::size_t i = 0; i < panes.size(); ++i) {
     const Pane& p = panes[i];
-    const float x0 = static_cast<float>(kSidebarWidth + p.x);
+    const float x0 = static_cast<float>(layout_.canvasLeft() + p.x);
     const float x1 = x0 + static_cast<float>(p.width);
     const float y0 = static_cast<float>(p.y);
     const float y1 = y0 + static_cast<float>(p.height);
     dl->PushClipRect(ImVec2(x0, y0), ImVec2(x1, y1), true);
     // Axis labels along the bottom and left edges of the pane.
-    if (scene_.settings().layers.grid) {
+    if (grid) {
       for (double x : p.ticks.xs) {
         const glm::dvec2 px = p.view.worldToPixel({x, 0.0});
         dl->AddText(ImVec2(x0 + static_cast<float>(px.x) + 3.0f, y1 - 20.0f), rgba(160, 170, 185, 200),
@@ -162,10 +168,9 @@ void ViewportController::drawOverlay() {
       }
     }
     // Handles on the mixture means.
-    if (scene_.hasHandles()) {
-      const auto handles = scene_.handlePositions();
-      for (std::size_t k = 0; k < handles.size(); ++k) {
-        const glm::dvec2 px = p.view.worldToPixel({handles[k][0], handles[k][1]});
+    if (handles) {
+      for (std::size_t k = 0; k < handlePositions.size(); ++k) {
+        const glm::dvec2 px = p.view.worldToPixel({handlePositions[k][0], handlePositions[k][1]});
         const ImVec2 c(x0 + static_cast<float>(px.x), y0 + static_cast<float>(px.y));
         const bool active = drag_ == Drag::Handle && dragHandle_ == static_cast<int>(k);
         const float r = static_cast<float>(kHandleRadiusPx) - 3.0f;
@@ -197,17 +202,27 @@ void ViewportController::drawOverlay() {
 }
 
 const Pane* ViewportController::paneAt(QPointF pos) const {
-  const int i = scene_.paneAt(pos.x() - kSidebarWidth, pos.y());
-  return i < 0 ? nullptr : &scene_.panes()[static_cast<std::size_t>(i)];
+  const QPointF c = layout_.toCanvas(pos);
+  const int i = frames_.paneAt(c.x(), c.y());
+  return i < 0 ? nullptr : &frames_.panes()[static_cast<std::size_t>(i)];
+}
+
+QPointF ViewportController::toWindow(const Pane& pane, double x, double y) const {
+  const glm::dvec2 px = pane.view.worldToPixel({x, y});
+  return layout_.toWindow({px.x + pane.x, px.y + pane.y});
+}
+
+void ViewportController::editCamera(const Camera& camera) {
+  session_.edit([&](Scene& s) { s.display.camera = camera; });
 }
 
 int ViewportController::handleAt(QPointF pos) const {
   const Pane* p = paneAt(pos);
-  if (!p || !scene_.hasHandles()) return -1;
-  const auto handles = scene_.handlePositions();
+  if (!p || !session_.hasHandles()) return -1;
+  const auto handles = session_.handlePositions();
   for (std::size_t k = 0; k < handles.size(); ++k) {
-    const glm::dvec2 px = p->view.worldToPixel({handles[k][0], handles[k][1]});
-    if (std::hypot(px.x + kSidebarWidth + p->x - pos.x(), px.y + p->y - pos.y()) <= kHandleRadiusPx) {
+    const QPointF at = toWindow(*p, handles[k][0], handles[k][1]);
+    if (std::hypot(at.x() - pos.x(), at.y() - pos.y()) <= kHandleRadiusPx) {
       return static_cast<int>(k);
     }
   }
@@ -215,7 +230,8 @@ int ViewportController::handleAt(QPointF pos) const {
 }
 
 glm::dvec2 ViewportController::toWorld(const Pane& p, QPointF pos) const {
-  return p.view.pixelToWorld({pos.x() - kSidebarWidth - p.x, pos.y() - p.y});
+  const QPointF c = layout_.toCanvas(pos);
+  return p.view.pixelToWorld({c.x() - p.x, c.y() - p.y});
 }
 
 void ViewportController::mousePress(const QMouseEvent& e) {
@@ -224,7 +240,7 @@ void ViewportController::mousePress(const QMouseEvent& e) {
   pressPos_ = lastPos_ = e.position();
   if (e.button() == Qt::LeftButton && (dragHandle_ = handleAt(e.position())) >= 0) {
     drag_ = Drag::Handle;
-  } else if (e.button() == Qt::LeftButton && scene_.drawing()) {
+  } else if (e.button() == Qt::LeftButton && session_.drawing()) {
     drag_ = Drag::PendingClick;
   } else {
     drag_ = Drag::Pan;
@@ -246,11 +262,13 @@ void ViewportController::mouseMove(const QMouseEvent& e) {
   }
   if (drag_ == Drag::Pan) {
     const double u = p->view.unitsPerPixel();
-    scene_.camera().centreX -= (pos.x() - lastPos_.x()) * u;
-    scene_.camera().centreY += (pos.y() - lastPos_.y()) * u;
+    Camera c = session_.scene().display.camera;
+    c.centreX = std::clamp(c.centreX - (pos.x() - lastPos_.x()) * u, -1e6, 1e6);
+    c.centreY = std::clamp(c.centreY + (pos.y() - lastPos_.y()) * u, -1e6, 1e6);
+    editCamera(c);
   } else if (drag_ == Drag::Handle) {
     const glm::dvec2 w = toWorld(*p, pos);
-    scene_.moveHandle(dragHandle_, w.x, w.y);
+    session_.moveHandle(dragHandle_, w.x, w.y);
   }
   lastPos_ = pos;
 }
@@ -261,7 +279,7 @@ void ViewportController::mouseRelease(const QMouseEvent& e) {
   if (drag_ == Drag::PendingClick) {
     if (const Pane* p = paneAt(pressPos_)) {
       const glm::dvec2 w = toWorld(*p, pressPos_);
-      scene_.addDrawnPoint(w.x, w.y, 0);
+      session_.addDrawnPoint(w.x, w.y, 0);
     }
   }
   drag_ = Drag::None;
@@ -276,12 +294,13 @@ void ViewportController::wheel(const QWheelEvent& e) {
   // Zoom about the cursor: the data point under it stays put.
   const double factor = std::pow(1.0015, e.angleDelta().y());
   const glm::dvec2 anchor = toWorld(*p, e.position());
-  Camera& c = scene_.camera();
+  Camera c = session_.scene().display.camera;
   const double before = c.halfExtent;
-  c.halfExtent = std::clamp(c.halfExtent / factor, 0.05, 500.0);
+  c.halfExtent = std::clamp(c.halfExtent / factor, kMinHalfExtent, kMaxHalfExtent);
   const double ratio = c.halfExtent / before;
-  c.centreX = anchor.x + (c.centreX - anchor.x) * ratio;
-  c.centreY = anchor.y + (c.centreY - anchor.y) * ratio;
+  c.centreX = std::clamp(anchor.x + (c.centreX - anchor.x) * ratio, -1e6, 1e6);
+  c.centreY = std::clamp(anchor.y + (c.centreY - anchor.y) * ratio, -1e6, 1e6);
+  editCamera(c);
 }
 
 bool ViewportController::keyPress(const QKeyEvent& e) {

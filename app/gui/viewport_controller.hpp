@@ -3,16 +3,17 @@
 // frame (canvas panes through the render library's SceneRenderer, then the ImGui overlay of
 // panels, pane titles, axis labels and mode handles), routes Qt input to ImGui first and to the
 // canvas (pan, zoom, drag a mode, click to add a point) only when ImGui does not want it.
-// Two hosts use it: Viewport (a QOpenGLWidget) and ViewportWindow (a QOpenGLWindow, which
-// skips the widget compositor and is several times cheaper per frame on a software rasteriser).
+// Kept apart from ViewportWindow (the Qt host) so a headless exporter can drive it too.
 #include <QElapsedTimer>
 #include <QPointF>
 #include <memory>
 #include <vector>
 
+#include "gui/canvas_layout.hpp"
+#include "gui/frame_builder.hpp"
 #include "gui/imgui_bridge.hpp"
 #include "gui/panels.hpp"
-#include "gui/scene.hpp"
+#include "gui/session.hpp"
 
 class QKeyEvent;
 class QMouseEvent;
@@ -36,8 +37,12 @@ class ViewportController {
   ViewportController(const ViewportController&) = delete;
   ViewportController& operator=(const ViewportController&) = delete;
 
-  Scene& scene() { return scene_; }
+  Session& session() { return session_; }
   const Panels& panels() const { return panels_; }
+  const std::vector<Pane>& panes() const { return frames_.panes(); }
+  const CanvasLayout& layout() const { return layout_; }
+  // Window pixel of a data point in pane `pane`.
+  QPointF toWindow(const Pane& pane, double x, double y) const;
 
   // With the host's context current.
   void initializeGl();
@@ -74,8 +79,11 @@ class ViewportController {
   int handleAt(QPointF pos) const;
   const Pane* paneAt(QPointF pos) const;
   glm::dvec2 toWorld(const Pane& pane, QPointF pos) const;
+  void editCamera(const Camera& camera);
 
-  Scene scene_;
+  Session session_;
+  FrameBuilder frames_;
+  CanvasLayout layout_;
   ImGuiBridge bridge_;
   Panels panels_;
   std::unique_ptr<render::SceneRenderer> renderer_;

@@ -1,8 +1,43 @@
 #include "gui/viewport_window.hpp"
 
+#include <QKeyEvent>
+#include <QMouseEvent>
+#include <QOpenGLContext>
 #include <QOpenGLFramebufferObject>
+#include <QWheelEvent>
 
 namespace scorescope::gui {
+
+ViewportWindow::ViewportWindow() {
+  setFormat(viewportFormat());
+  connect(&animation_, &QTimer::timeout, this, [this] {
+    if (controller_.wantsAnimation()) update();
+  });
+  connect(&controller_.session(), &Session::changed, this, [this] { update(); });
+  animation_.start(kFrameIntervalMs);
+}
+
+ViewportWindow::~ViewportWindow() {
+  // The context outlives this object's members (QOpenGLWindow's destructor tears it down and
+  // would fire aboutToBeDestroyed after controller_ is gone): disconnect first, release now.
+  QObject::disconnect(contextConnection_);
+  releaseGl();
+}
+
+void ViewportWindow::releaseGl() {
+  if (!context()) return;
+  makeCurrent();
+  controller_.releaseGl();
+  doneCurrent();
+}
+
+void ViewportWindow::initializeGL() {
+  QObject::disconnect(contextConnection_);
+  contextConnection_ = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { releaseGl(); });
+  controller_.initializeGl();
+}
+
+void ViewportWindow::paintGL() { controller_.paint(width(), height(), static_cast<float>(devicePixelRatio())); }
 
 QImage ViewportWindow::grabFrame() {
   makeCurrent();  // creates the context on first use
@@ -17,8 +52,57 @@ QImage ViewportWindow::grabFrame() {
   return image;
 }
 
-QMetaObject::Connection ViewportWindow::onFrameSwapped(std::function<void()> f) {
-  return connect(this, &QOpenGLWindow::frameSwapped, this, std::move(f));
+void ViewportWindow::setAutoAnimate(bool on) {
+  if (on) animation_.start(kFrameIntervalMs);
+  else animation_.stop();
+}
+
+std::vector<double> ViewportWindow::benchOffscreen(int frames) {
+  makeCurrent();
+  std::vector<double> times = controller_.benchOffscreen(frames, width(), height());
+  doneCurrent();
+  return times;
+}
+
+bool ViewportWindow::event(QEvent* e) {
+  // Qt asks the focus object before it fires a shortcut; accepting delivers the key as a
+  // KeyPress instead, here to ImGui's active text field or slider.
+  if (e->type() == QEvent::ShortcutOverride && controller_.wantsKeyboard()) {
+    e->accept();
+    return true;
+  }
+  return QOpenGLWindow::event(e);
+}
+
+// Every input event asks for a frame: ImGui reacts to input on the next one.
+void ViewportWindow::mousePressEvent(QMouseEvent* e) {
+  controller_.mousePress(*e);
+  update();
+}
+void ViewportWindow::mouseMoveEvent(QMouseEvent* e) {
+  controller_.mouseMove(*e);
+  update();
+}
+void ViewportWindow::mouseReleaseEvent(QMouseEvent* e) {
+  controller_.mouseRelease(*e);
+  update();
+}
+void ViewportWindow::wheelEvent(QWheelEvent* e) {
+  controller_.wheel(*e);
+  e->accept();
+  update();
+}
+void ViewportWindow::keyPressEvent(QKeyEvent* e) {
+  update();
+  if (!controller_.keyPress(*e)) QOpenGLWindow::keyPressEvent(e);
+}
+void ViewportWindow::keyReleaseEvent(QKeyEvent* e) {
+  controller_.keyRelease(*e);
+  update();
+}
+void ViewportWindow::focusOutEvent(QFocusEvent* e) {
+  controller_.focusOut();
+  QOpenGLWindow::focusOutEvent(e);
 }
 
 }  // namespace scorescope::gui

@@ -1,25 +1,56 @@
 #pragma once
-// The viewport as a QOpenGLWindow, embedded in the main window with
-// QWidget::createWindowContainer: it renders straight into the window's back buffer. On Mesa
+// The viewport's Qt host: a QOpenGLWindow (embedded in the main window with
+// QWidget::createWindowContainer) that renders straight into the window's back buffer. On Mesa
 // llvmpipe under Xvfb a clear-only frame costs ~7 ms this way against 14-38 ms through
-// QOpenGLWidget's compositor (measured on the 2-core machine), so this is the default host.
+// QOpenGLWidget's compositor (measured on the 2-core machine). It forwards input to the
+// ViewportController, animates while the timeline plays or a run samples, and releases GL
+// objects while the context still lives.
 #include <QOpenGLWindow>
+#include <QTimer>
+#include <vector>
 
-#include "gui/gl_host.hpp"
+#include "gui/viewport_controller.hpp"
 
 namespace scorescope::gui {
 
-class ViewportWindow : public GlHost<QOpenGLWindow> {
+class ViewportWindow : public QOpenGLWindow {
  public:
-  ViewportWindow() = default;
+  ViewportWindow();
+  ~ViewportWindow() override;
 
-  // Renders a fresh frame into an offscreen FBO (QOpenGLWindow::grabFramebuffer only reads the
-  // back buffer, which is undefined after a swap).
-  QImage grabFrame() override;
-  QMetaObject::Connection onFrameSwapped(std::function<void()> f) override;
+  ViewportController& controller() { return controller_; }
+  Session& session() { return controller_.session(); }
+  const Panels& panels() const { return controller_.panels(); }
+  bool ready() const { return controller_.ready(); }
+
+  // Renders a fresh frame into an offscreen FBO and returns it (upright, logical size times the
+  // device-pixel ratio). QOpenGLWindow::grabFramebuffer only reads the back buffer, which is
+  // undefined after a swap.
+  QImage grabFrame();
+  // When false, frames come only on input or update() (benchmarks and tests drive frames).
+  void setAutoAnimate(bool on);
+  // Times `frames` renders of the playing scene into an offscreen FBO (see ViewportController).
+  std::vector<double> benchOffscreen(int frames);
 
  protected:
-  float devicePixelRatioOf() const override { return static_cast<float>(devicePixelRatio()); }
+  void initializeGL() override;
+  void paintGL() override;
+  bool event(QEvent* e) override;
+  void mousePressEvent(QMouseEvent* e) override;
+  void mouseMoveEvent(QMouseEvent* e) override;
+  void mouseReleaseEvent(QMouseEvent* e) override;
+  void wheelEvent(QWheelEvent* e) override;
+  void keyPressEvent(QKeyEvent* e) override;
+  void keyReleaseEvent(QKeyEvent* e) override;
+  void focusOutEvent(QFocusEvent* e) override;
+
+ private:
+  static constexpr int kFrameIntervalMs = 15;
+  void releaseGl();
+
+  ViewportController controller_;
+  QTimer animation_;
+  QMetaObject::Connection contextConnection_;
 };
 
 }  // namespace scorescope::gui

@@ -12,6 +12,7 @@
 //   OU (horizon T_ou):       a = exp(-T_ou t), s = sqrt(1 - exp(-2 T_ou t))
 //
 // f(t) is the linear drift coefficient (the SDE drift is f(t) x); g2(t) = g(t)^2.
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -93,8 +94,13 @@ class Process {
   std::vector<double> logAlphaBars_;
 };
 
+// Every kind, in menu order: the one list the CLI, the panels and scene files use.
+inline constexpr std::array kAllProcessKinds = {ProcessKind::Ddpm, ProcessKind::DdpmCosine, ProcessKind::Vp,
+                                                ProcessKind::SubVp, ProcessKind::Ve, ProcessKind::Ou};
 // Stable names used by the CLI and scene files: ddpm, ddpm-cosine, vp, subvp, ve, ou.
 std::string_view processName(ProcessKind kind);
+// What a menu shows: "VP SDE", "VE SDE (NCSN)", ...
+const char* processTitle(ProcessKind kind);
 // Returns false for an unknown name (the caller reports processNames()).
 bool parseProcessKind(std::string_view name, ProcessKind& out);
 std::string processNames();

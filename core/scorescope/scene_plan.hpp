@@ -24,6 +24,8 @@ struct PlannedRun {
 };
 
 struct ScenePlan {
+  TargetSpec targetSpec;  // what `target` was built from (with targetSeed), to reuse it
+  std::uint64_t targetSeed = 0;
   std::shared_ptr<const Target> target;
   Process process{ProcessKind::Vp};
   std::shared_ptr<const ScoreModel> exact;  // grad log p_t of the whole target (unguided)
@@ -39,8 +41,11 @@ struct ScenePlan {
 std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error);
 
 // Validates the scene (validateSampledScene, then what needs the target: the class exists and
-// has data, guidance has labels) and builds everything a run needs. Cheap: no sampling.
-ScenePlan planScene(const SampledScene& scene);
+// has data, guidance has labels) and builds everything a run needs. Cheap: no sampling. The
+// target of `previous` is reused when it was built from the same spec and seed (a slider that
+// changes the sampler does not rebuild a point-set target). Guidance applies in the guidance
+// lesson only: lessons 3 and 4 run the unguided score whatever the guidance settings hold.
+ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous = nullptr);
 
 // Data for the forward lessons and `scorescope forward`: x0 ~ p_0 with labels, and the noise eps
 // with which x_t = a(t) x0 + s(t) eps at every t (Process::noised), drawn once so that scrubbing

@@ -30,6 +30,11 @@ struct Trajectory {
   bool cancelled = false;
 };
 
+// The snapshot to show at `step`: the newest one at or before it (snapshots are strided when a
+// big run would not fit the memory budget), as an index into snapshots. Particles, trails, paths
+// and the t readout all use this snapshot's step, so they agree.
+std::size_t shownSnapshot(const Trajectory& trajectory, int step);
+
 class TrajectoryRecorder {
  public:
   // expectedSteps bounds the number of steps the sampler will report (used for the budget).

@@ -167,8 +167,7 @@ std::string_view processName(ProcessKind kind) {
 }
 
 bool parseProcessKind(std::string_view name, ProcessKind& out) {
-  for (ProcessKind kind : {ProcessKind::Ddpm, ProcessKind::DdpmCosine, ProcessKind::Vp,
-                           ProcessKind::SubVp, ProcessKind::Ve, ProcessKind::Ou}) {
+  for (ProcessKind kind : kAllProcessKinds) {
     if (processName(kind) == name) {
       out = kind;
       return true;
@@ -177,7 +176,23 @@ bool parseProcessKind(std::string_view name, ProcessKind& out) {
   return false;
 }
 
-std::string processNames() { return "ddpm, ddpm-cosine, vp, subvp, ve, ou"; }
+std::string processNames() {
+  std::string names;
+  for (ProcessKind kind : kAllProcessKinds) names += (names.empty() ? "" : ", ") + std::string(processName(kind));
+  return names;
+}
+
+const char* processTitle(ProcessKind kind) {
+  switch (kind) {
+    case ProcessKind::Ddpm: return "DDPM (linear betas)";
+    case ProcessKind::DdpmCosine: return "DDPM (cosine)";
+    case ProcessKind::Vp: return "VP SDE";
+    case ProcessKind::SubVp: return "sub-VP SDE";
+    case ProcessKind::Ve: return "VE SDE (NCSN)";
+    case ProcessKind::Ou: return "OU (T = 5)";
+  }
+  throw std::logic_error("processTitle(): unknown process kind");
+}
 
 std::vector<double> karrasSigmas(int n, double sigmaMin, double sigmaMax, double rho) {
   assert(n >= 2 && "karrasSigmas(): expected n >= 2");

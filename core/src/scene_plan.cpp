@@ -60,17 +60,21 @@ std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t 
   throw std::logic_error("buildTarget(): unknown target source");
 }
 
-ScenePlan planScene(const SampledScene& scene) {
+ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous) {
   ScenePlan plan;
   plan.process = Process(scene.process);
   plan.error = validateSampledScene(scene);
   if (!plan.ok()) return plan;
-  plan.target = buildTarget(scene.target, scene.seed, plan.error);
+  plan.targetSpec = scene.target;
+  plan.targetSeed = scene.seed;
+  const bool reuse = previous && previous->target && previous->targetSpec == scene.target &&
+                     (previous->targetSeed == scene.seed || scene.target.source != TargetSource::Preset);
+  plan.target = reuse ? previous->target : buildTarget(scene.target, scene.seed, plan.error);
   if (!plan.target) return plan;
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
   if (scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField) return plan;
 
-  const GuidanceSpec& g = scene.guidance;
+  const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (g.kind != GuidanceKind::None) {
     const int classes = plan.target->labelCount();
     if (classes <= 1) {

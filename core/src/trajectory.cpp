@@ -54,4 +54,12 @@ Trajectory TrajectoryRecorder::finish(Points final) {
   return std::move(trajectory_);
 }
 
+std::size_t shownSnapshot(const Trajectory& trajectory, int step) {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < trajectory.snapshotSteps.size(); ++i) {
+    if (trajectory.snapshotSteps[i] <= step) k = i;
+  }
+  return k;
+}
+
 }  // namespace scorescope

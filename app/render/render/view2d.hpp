@@ -10,6 +10,7 @@ struct WorldRect {
   double xMin = -4.0, yMin = -4.0, xMax = 4.0, yMax = 4.0;
   double width() const { return xMax - xMin; }
   double height() const { return yMax - yMin; }
+  bool operator==(const WorldRect&) const = default;
 };
 
 class View2D {

@@ -1,0 +1,273 @@
+#include "gui/frame_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "gui/session.hpp"
+#include "render/arrow_field.hpp"
+#include "render/density_image.hpp"
+#include "scorescope/guidance.hpp"
+#include "scorescope/time_grid.hpp"
+
+namespace scorescope::gui {
+namespace {
+
+// Full paths (faint, from the start) are drawn for this many of the recorded particles; the
+// rest show only their trails. More whole paths turn into a hairball.
+constexpr std::size_t kFullPathCount = 12;
+
+std::string fmt(const char* format, double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, format, v);
+  return buffer;
+}
+
+bool showsData(Lesson lesson) { return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField; }
+
+Points gridPoints(const std::vector<double>& xs, const std::vector<double>& ys) {
+  Points p(static_cast<Eigen::Index>(xs.size()), 2);
+  for (std::size_t k = 0; k < xs.size(); ++k) {
+    p(static_cast<Eigen::Index>(k), 0) = xs[k];
+    p(static_cast<Eigen::Index>(k), 1) = ys[k];
+  }
+  return p;
+}
+
+// The density grid is coarse (bilinear filtering smooths it; p_t is smooth at 8 px): about one
+// node per 8 pixels, at most 128 columns, so re-evaluating it every frame while t plays is cheap.
+int densityColumns(int paneWidthPx) { return std::clamp(paneWidthPx / 8, 2, 128); }
+
+// Density and field are shown at t no smaller than the sampler noise floor (s/a = 0.01), and
+// for point sets at s/a >= 0.03, where p_t is a sum of visible bumps rather than spikes.
+double fieldTime(const ScenePlan& plan, double t) {
+  const double level = plan.target && !plan.target->hasDensityAtZeroNoise() ? 0.03 : kMinNoiseLevel;
+  return std::clamp(t, std::max(timeForNoiseLevel(plan.process, level), 1e-5), 1.0);
+}
+
+std::vector<std::string> paneTitles(const Session& session, const Scene& scene) {
+  const DisplayScene& display = scene.display;
+  switch (scene.sampled.lesson) {
+    case Lesson::ForwardNoising:
+      if (!display.layers.density) return {"samples  x_t = a(t) x0 + s(t) eps"};
+      return {"samples  x_t = a(t) x0 + s(t) eps", "exact density p_t"};
+    case Lesson::ScoreField: return {"score  grad log p_t  over  p_t"};
+    case Lesson::Langevin:
+    case Lesson::ReverseVsOde:
+    case Lesson::Guidance: break;
+  }
+  std::vector<std::string> titles;
+  if (const RunOutput* out = session.shown()) {
+    for (const RunResult& r : out->runs) titles.push_back(runTitle(r.run, display.cfgShowsGamma));
+  }
+  if (titles.empty()) titles.push_back(session.busy() ? "sampling..." : "");
+  return titles;
+}
+
+}  // namespace
+
+std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
+  const std::string y = "  class " + std::to_string(run.label);
+  switch (run.guidance) {
+    case GuidanceKind::None: break;
+    case GuidanceKind::Conditional: return "conditional score" + y;
+    case GuidanceKind::Classifier: return "classifier guidance  gamma = " + fmt("%.3g", run.scale) + y;
+    case GuidanceKind::ClassifierFree: {
+      const std::string w = fmt("%.3g", run.scale), gamma = fmt("%.3g", lectureGammaFromW(run.scale));
+      if (cfgShowsGamma) return "CFG  gamma = " + gamma + "  (w = gamma - 1 = " + w + ")" + y;
+      return "CFG  w = " + w + "  (gamma = 1 + w = " + gamma + ")" + y;
+    }
+  }
+  const std::string title(samplerInfo(run.sampler.kind).title);
+  if (run.sampler.kind == SamplerKind::Ddim) return title + "  eta = " + fmt("%.2f", run.sampler.ddimEta);
+  return title;
+}
+
+int FrameBuilder::paneAt(double xPx, double yPx) const {
+  for (std::size_t i = 0; i < panes_.size(); ++i) {
+    const Pane& p = panes_[i];
+    if (xPx >= p.x && xPx < p.x + p.width && yPx >= p.y && yPx < p.y + p.height) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int heightPx) {
+  const Scene scene = session.scene();
+  const std::vector<std::string> titles = paneTitles(session, scene);
+  const int n = static_cast<int>(titles.size());
+  panes_.resize(static_cast<std::size_t>(n));
+  const Camera& camera = scene.display.camera;
+  for (int i = 0; i < n; ++i) {
+    Pane& pane = panes_[static_cast<std::size_t>(i)];
+    pane.title = titles[static_cast<std::size_t>(i)];
+    // Side by side, except four small multiples, which get a 2 x 2 grid.
+    const int columns = n == 4 ? 2 : n, rows = n == 4 ? 2 : 1;
+    const int c = i % columns, r = i / columns;
+    pane.x = c * widthPx / columns;
+    pane.width = (c + 1) * widthPx / columns - pane.x;
+    pane.y = r * heightPx / rows;
+    pane.height = (r + 1) * heightPx / rows - pane.y;
+    pane.view.resize(pane.width, pane.height);
+    pane.view.fit({camera.centreX - camera.halfExtent, camera.centreY - camera.halfExtent,
+                   camera.centreX + camera.halfExtent, camera.centreY + camera.halfExtent});
+    fillPane(session, scene, pane, static_cast<std::size_t>(i));
+  }
+  return panes_;
+}
+
+void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
+  render::FrameData& f = pane.frame;
+  f = render::FrameData{};
+  const DisplayScene& display = scene.display;
+  const Layers& layers = display.layers;
+  const Lesson lesson = scene.sampled.lesson;
+  const ScenePlan& plan = session.plan();
+  const RunOutput* shown = session.shown();
+  const double t = session.displayTime();
+  const bool forwardSamplesPane = lesson == Lesson::ForwardNoising && index == 0;
+
+  if (layers.grid) {
+    pane.ticks = render::makeTicks(pane.view);
+    pane.grid = render::makeGridSegments(pane.view, pane.ticks);
+    f.underlays.push_back({pane.grid.data(), pane.grid.size(), 1.0f});
+  }
+  if (!plan.target) return;
+
+  if (layers.density && !forwardSamplesPane) {
+    const render::WorldRect r = pane.view.visibleRect();
+    DensityKey key{plan.target, plan.process.kind(), fieldTime(plan, t), r, densityColumns(pane.width), 0,
+                   display.logDensity};
+    key.rows = std::max(2, static_cast<int>(std::lround(key.columns * r.height() / r.width())));
+    if (!(key == pane.densityKey)) {
+      pane.densityKey = key;
+      fillDensity(pane, key);
+    }
+    render::DensityLayer d;
+    d.values = pane.density.data();
+    d.columns = key.columns;
+    d.rows = key.rows;
+    d.rect = r;
+    d.contourLevels = layers.contours ? display.contourLevels : 0;
+    f.densities.push_back(d);
+  }
+
+  if (layers.arrows && lesson != Lesson::ForwardNoising) {
+    // The field of the run shown in the pane; before the first run, of the planned run; in
+    // lesson 2 the exact score.
+    std::shared_ptr<const ScoreModel> model = plan.exact;
+    if (shown && index < shown->runs.size()) model = shown->runs[index].run.model;
+    else if (index < plan.runs.size()) model = plan.runs[index].model;
+    // The arrow grid covers the camera square (not the whole pane) so the arrow count is the
+    // slider's n x n whatever the window shape; it is centred in the visible rect.
+    const Camera& c = display.camera;
+    const render::WorldRect square{c.centreX - c.halfExtent, c.centreY - c.halfExtent, c.centreX + c.halfExtent,
+                                   c.centreY + c.halfExtent};
+    const ArrowKey key{model, fieldTime(plan, t), square, display.arrowGrid, display.trueArrowLength, display.arrowGain};
+    if (!(key == pane.arrowKey)) {
+      pane.arrowKey = key;
+      const render::GridNodes nodes = render::makeGridNodes(square, key.grid);
+      const Points score = model->score(gridPoints(nodes.xs, nodes.ys), key.t);
+      render::ArrowStyle style;
+      style.length = key.trueLength ? render::ArrowLength::TrueLength : render::ArrowLength::Normalised;
+      style.gain = key.gain;
+      pane.arrows = render::makeArrows(nodes, score.col(0).data(), score.col(1).data(), style);
+    }
+    render::ArrowLayer a;
+    a.arrows = pane.arrows.data();
+    a.count = pane.arrows.size();
+    const double cell = 2.0 * c.halfExtent / key.grid;
+    a.shaftWidth = static_cast<float>(0.075 * cell);
+    a.headLength = static_cast<float>(0.3 * cell);
+    a.opacity = 0.85f;
+    f.arrows.push_back(a);
+  }
+
+  if (!layers.particles || !shown) return;
+  if (showsData(lesson)) {
+    if (index != 0 || !showsData(shown->scene.lesson)) return;
+    // x_t = a(t) x0 + s(t) eps with each particle's own eps: scrubbing t moves it smoothly.
+    const ForwardData& data = shown->forward;
+    const Process process(shown->scene.process);
+    const ForwardKey key{session.shownGeneration(), process.a(t), process.s(t)};
+    if (!(key == pane.forwardKey)) {
+      pane.forwardKey = key;
+      pane.forward = key.a * data.x0 + key.s * data.eps;
+    }
+    render::ParticleLayer p;
+    p.xs = pane.forward.col(0).data();
+    p.ys = pane.forward.col(1).data();
+    p.count = static_cast<std::size_t>(pane.forward.rows());
+    p.labels = data.labels.size() == pane.forward.rows() ? data.labels.data() : nullptr;
+    p.pointSizePx = display.pointSize;
+    p.alpha = display.pointAlpha;
+    f.particles.push_back(p);
+    return;
+  }
+  if (index < shown->runs.size()) fillRunParticles(pane, shown->runs[index], session.displayStep(), display);
+}
+
+void FrameBuilder::fillDensity(Pane& pane, const DensityKey& key) {
+  const render::WorldRect& r = key.rect;
+  // Nodes at the texel centres: column i at xMin + i w / (columns - 1), row j likewise.
+  std::vector<double> xs, ys;
+  xs.reserve(static_cast<std::size_t>(key.columns * key.rows));
+  ys.reserve(static_cast<std::size_t>(key.columns * key.rows));
+  for (int j = 0; j < key.rows; ++j) {
+    for (int i = 0; i < key.columns; ++i) {
+      xs.push_back(r.xMin + i * r.width() / (key.columns - 1));
+      ys.push_back(r.yMin + j * r.height() / (key.rows - 1));
+    }
+  }
+  const Process process(key.process);
+  const FieldValues v =
+      key.target->evaluate(gridPoints(xs, ys), process.a(key.t), process.s(key.t), {.logDensity = true});
+  pane.density = render::scaleLogDensity(v.logDensity.data(), static_cast<std::size_t>(v.logDensity.size()),
+                                         key.logScale ? render::DensityScale::Log : render::DensityScale::Linear);
+}
+
+void FrameBuilder::fillRunParticles(Pane& pane, const RunResult& run, int step, const DisplayScene& display) {
+  const Trajectory& tr = run.trajectory;
+  render::FrameData& f = pane.frame;
+  if (tr.snapshots.empty()) return;
+  const std::size_t k = shownSnapshot(tr, step);
+  step = tr.snapshotSteps[k];  // trails and paths end where the particles are
+  const Points& x = tr.snapshots[k];
+  render::ParticleLayer p;
+  p.xs = x.col(0).data();
+  p.ys = x.col(1).data();
+  p.count = static_cast<std::size_t>(x.rows());
+  p.labels = run.labels.size() == x.rows() ? run.labels.data() : nullptr;
+  p.pointSizePx = display.pointSize;
+  p.alpha = display.pointAlpha;
+  f.particles.push_back(p);
+
+  // Full paths (faint, from the start to now) and trails (the last k steps, fading in).
+  pane.paths.clear();
+  pane.trails.clear();
+  const int trail = std::max(1, display.trailLength);
+  for (std::size_t j = 0; j < tr.paths.size(); ++j) {
+    const Points& path = tr.paths[j];
+    const int last = std::min<int>(step, static_cast<int>(path.rows()) - 1);
+    const auto idx = static_cast<Eigen::Index>(tr.pathIndices[j]);
+    const render::Rgba8 c = p.labels ? render::classColour(run.labels(idx)) : p.colour;
+    for (int s = 0; s < last; ++s) {
+      const render::Segment seg{static_cast<float>(path(s, 0)), static_cast<float>(path(s, 1)),
+                                static_cast<float>(path(s + 1, 0)), static_cast<float>(path(s + 1, 1)), c, c};
+      if (display.layers.paths && j < kFullPathCount) {
+        render::Segment faint = seg;
+        faint.c0.a = faint.c1.a = 70;
+        pane.paths.push_back(faint);
+      }
+      if (display.layers.trails && s >= last - trail) {
+        render::Segment bright = seg;
+        bright.c0.a = static_cast<std::uint8_t>(255 * (s - (last - trail)) / trail);
+        bright.c1.a = static_cast<std::uint8_t>(255 * (s + 1 - (last - trail)) / trail);
+        pane.trails.push_back(bright);
+      }
+    }
+  }
+  if (!pane.paths.empty()) f.lines.push_back({pane.paths.data(), pane.paths.size(), 1.2f});
+  if (!pane.trails.empty()) f.lines.push_back({pane.trails.data(), pane.trails.size(), 2.2f});
+}
+
+}  // namespace scorescope::gui

@@ -1,0 +1,80 @@
+#pragma once
+// Turns the session (scene, plan, output on show, play head) into what the canvas draws: the
+// panes of the lesson (one, two side by side, or a 2 x 2 sweep), each with its view, axes, title
+// and render::FrameData. The costly layers (density grid, score arrows) are cached per pane and
+// recomputed only when their key, a plain value, changes.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "render/axes.hpp"
+#include "render/frame_data.hpp"
+#include "scorescope/scene_plan.hpp"
+
+namespace scorescope::gui {
+
+class Session;
+
+struct DensityKey {
+  std::shared_ptr<const Target> target;
+  ProcessKind process = ProcessKind::Vp;
+  double t = -1.0;
+  render::WorldRect rect;
+  int columns = 0, rows = 0;
+  bool logScale = false;
+  bool operator==(const DensityKey&) const = default;
+};
+
+struct ArrowKey {
+  std::shared_ptr<const ScoreModel> model;
+  double t = -1.0;
+  render::WorldRect square;
+  int grid = 0;
+  bool trueLength = false;
+  float gain = 0.0f;
+  bool operator==(const ArrowKey&) const = default;
+};
+
+// x_t of the data shown (lessons 1-2) is a(t) x0 + s(t) eps for one output generation.
+struct ForwardKey {
+  int generation = -1;
+  double a = 0.0, s = 0.0;
+  bool operator==(const ForwardKey&) const = default;
+};
+
+struct Pane {
+  std::string title;
+  int x = 0, y = 0, width = 1, height = 1;  // in the canvas, logical pixels (y down)
+  render::View2D view;
+  render::Ticks ticks;
+  render::FrameData frame;
+  // Buffers the frame points into, reused across frames, and the keys they were made for.
+  std::vector<float> density;
+  std::vector<render::ArrowInstance> arrows;
+  std::vector<render::Segment> grid, paths, trails;
+  Points forward;  // x_t of the data (lesson 1-2)
+  ForwardKey forwardKey;
+  DensityKey densityKey;
+  ArrowKey arrowKey;
+};
+
+// A pane title for a run: its sampler, or its guidance with the scale in the chosen notation.
+std::string runTitle(const PlannedRun& run, bool cfgShowsGamma);
+
+class FrameBuilder {
+ public:
+  // Lays out the panes over a canvas of w x h logical pixels and fills their frames.
+  std::vector<Pane>& build(const Session& session, int widthPx, int heightPx);
+  const std::vector<Pane>& panes() const { return panes_; }
+  // The pane under a canvas pixel, or -1.
+  int paneAt(double xPx, double yPx) const;
+
+ private:
+  void fillPane(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
+  static void fillDensity(Pane& pane, const DensityKey& key);
+  static void fillRunParticles(Pane& pane, const RunResult& run, int step, const DisplayScene& display);
+
+  std::vector<Pane> panes_;
+};
+
+}  // namespace scorescope::gui

@@ -1,0 +1,93 @@
+#pragma once
+// The viewport's document: the current Scene value, the plan core made of its sampled part, the
+// run controller computing it, the output on show and the play head. The panels, the mouse and
+// the command line all edit the scene through setScene(); the session decides what to recompute
+// by comparing values (a changed SampledScene means a new plan and run, a changed DisplayScene
+// only a re-draw). No sampling happens on the GUI thread.
+#include <QObject>
+#include <array>
+#include <memory>
+#include <string>
+
+#include "gui/run_controller.hpp"
+#include "gui/timeline.hpp"
+#include "scorescope/scene.hpp"
+#include "scorescope/scene_plan.hpp"
+
+namespace scorescope::gui {
+
+class Session : public QObject {
+  Q_OBJECT
+ public:
+  explicit Session(QObject* parent = nullptr);
+  ~Session() override;
+
+  // The scene, with display.playback reporting the play head.
+  Scene scene() const;
+  // Applies a new scene. An invalid display part is refused (status says which field); an
+  // invalid sampled part is kept so the panels show it, its runs are dropped and the status
+  // names the field until it is valid again.
+  void setScene(const Scene& next);
+  template <typename Edit>
+  void edit(Edit&& edit) {
+    Scene s = scene();
+    edit(s);
+    setScene(s);
+  }
+
+  Timeline& timeline() { return timeline_; }
+  const Timeline& timeline() const { return timeline_; }
+  void tick(double seconds) { timeline_.advance(seconds); }
+
+  // The plan of the current sampled scene (its target may be null when the scene is invalid).
+  const ScenePlan& plan() const { return plan_; }
+  // What is on show: the newest finished output, or null. While a new generation samples, the
+  // previous output of the same lesson and pane count stays on show.
+  const RunOutput* shown() const { return shown_.get(); }
+  int shownGeneration() const { return shownGeneration_; }
+  int labelCount() const { return plan_.target ? plan_.target->labelCount() : 1; }
+
+  bool busy() const { return runs_.busy(); }
+  double progress() const { return runs_.progress(); }
+  // Why nothing is shown (an invalid field, a failed run), "sampling...", or empty.
+  const std::string& status() const { return status_; }
+  // Blocks until the running job has finished and its result is applied (tests, screenshots).
+  void waitForRuns();
+
+  // The diffusion time t of the frame shown, and the step (sampling lessons) or -1.
+  double displayTime() const;
+  int displayStep() const;
+
+  // Direct manipulation. Mixture targets expose their component means as handles, placed where
+  // the noised component sits at the displayed t (a(t) mu); moving one edits mu = x / a(t) and
+  // turns the target into an explicit mixture. Below a(t) = kMinHandleScale the modes have
+  // collapsed into the noise and there are no handles (a drag there would fling mu away).
+  static constexpr double kMinHandleScale = 0.2;
+  bool hasHandles() const;
+  std::vector<std::array<double, 2>> handlePositions() const;
+  void moveHandle(int index, double worldX, double worldY);
+  // The drawn target (TargetSource::PointCloud): points the user clicks.
+  bool drawing() const { return scene_.sampled.target.source == TargetSource::PointCloud; }
+  void addDrawnPoint(double x, double y, int label);
+  void clearDrawnPoints();
+
+ signals:
+  void changed();
+
+ private:
+  void replan(const SampledScene& previous);
+  void onFinished(int generation, std::shared_ptr<const RunOutput> output);
+  double handleScale() const;
+  const std::vector<MixtureComponent>* mixture() const;
+
+  Scene scene_;
+  Timeline timeline_;
+  ScenePlan plan_;
+  RunController runs_;
+  int generation_ = 0;  // of the newest job (or of the last cancel)
+  std::shared_ptr<const RunOutput> shown_;
+  int shownGeneration_ = 0;
+  std::string status_;
+};
+
+}  // namespace scorescope::gui

@@ -1,0 +1,231 @@
+// The viewport's logic without GL: the session applies scene values (a display change re-draws,
+// a sampled change re-plans and re-runs on the worker), the run controller drops stale work, and
+// the frame builder lays out the panes of each lesson. Runs on the offscreen platform.
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QTest>
+#include <QThread>
+#include <atomic>
+
+#include "gui/frame_builder.hpp"
+#include "gui/session.hpp"
+
+using namespace scorescope;
+using namespace scorescope::gui;
+
+namespace {
+
+Scene lessonScene(Lesson lesson, int particles = 2000) {
+  Scene s;
+  s.sampled = enterLesson(s.sampled, lesson);
+  s.sampled.particles = particles;
+  return s;
+}
+
+}  // namespace
+
+class TestSession : public QObject {
+  Q_OBJECT
+ private slots:
+  void theDefaultSceneRunsAndShowsData() {
+    Session session;
+    session.waitForRuns();
+    QVERIFY(session.shown());
+    QCOMPARE(session.shown()->forward.x0.rows(), Eigen::Index(Scene{}.sampled.particles));
+    QVERIFY(session.status().empty());
+  }
+
+  void forwardDataIsSampledOnTheWorkerNotInSetScene() {
+    Session session;
+    session.waitForRuns();
+    Scene s = session.scene();
+    s.sampled.particles = 2'000'000;  // ~0.3 s of sampling: setScene must not wait for it
+    QElapsedTimer clock;
+    clock.start();
+    session.setScene(s);
+    const qint64 ms = clock.elapsed();
+    QVERIFY(session.busy());
+    QVERIFY(session.shown()->scene.particles != 2'000'000);  // still the old data
+    session.waitForRuns();
+    QCOMPARE(session.shown()->scene.particles, 2'000'000);
+    qInfo("setScene returned after %lld ms", ms);
+  }
+
+  void aDisplayChangeNeitherReplansNorReruns() {
+    Session session;
+    session.setScene(lessonScene(Lesson::Guidance));
+    session.waitForRuns();
+    const int generation = session.shownGeneration();
+    const std::shared_ptr<const Target> target = session.plan().target;
+    Scene s = session.scene();
+    s.display.cfgShowsGamma = true;  // the notation of w, not w
+    s.display.arrowGrid = 48;
+    s.display.camera.halfExtent = 2.0;
+    session.setScene(s);
+    QVERIFY(!session.busy());
+    session.waitForRuns();
+    QCOMPARE(session.shownGeneration(), generation);
+    QCOMPARE(session.plan().target, target);
+    QCOMPARE(session.scene().sampled.guidance.scale, 3.0);
+    QCOMPARE(session.scene().display.arrowGrid, 48);
+  }
+
+  void anInvalidDisplayIsRefusedWithItsField() {
+    Session session;
+    Scene s = session.scene();
+    s.display.camera.halfExtent = 0.0;
+    session.setScene(s);
+    QCOMPARE(session.scene().display.camera.halfExtent, Camera{}.halfExtent);
+    QVERIFY2(session.status().rfind("display.camera.half-extent: expected a number in [0.05, 500]", 0) == 0,
+             session.status().c_str());
+  }
+
+  void anInvalidSampledSceneDropsRunsAndNamesTheField() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde);
+    session.setScene(s);
+    session.waitForRuns();
+    QCOMPARE(session.shown()->runs.size(), std::size_t(2));
+    s.sampled.sampler.steps = 0;
+    session.setScene(s);
+    QVERIFY(!session.shown());
+    QCOMPARE(session.timeline().lastStep(), 0);
+    QVERIFY2(session.status().rfind("sampler.steps: expected an integer in [1, 100000], got 0", 0) == 0,
+             session.status().c_str());
+    QCOMPARE(session.scene().sampled.sampler.steps, 0);  // kept, so the panel shows what is wrong
+    s.sampled.sampler.steps = 20;
+    session.setScene(s);
+    session.waitForRuns();
+    QVERIFY(session.status().empty());
+    QCOMPARE(session.shown()->runs.size(), std::size_t(2));
+  }
+
+  void aNewParameterCancelsTheRunningJob() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde, 200000);
+    s.sampled.sampler.steps = s.sampled.comparison.steps = 1000;  // seconds of work
+    session.setScene(s);
+    QTest::qWait(50);
+    QVERIFY(session.busy());
+    s.sampled.sampler.steps = s.sampled.comparison.steps = 10;
+    s.sampled.particles = 1000;
+    QElapsedTimer clock;
+    clock.start();
+    session.setScene(s);
+    session.waitForRuns();
+    // The cancelled job stops at its next step; it does not run its 1000 steps to the end.
+    QVERIFY2(clock.elapsed() < 3000, qPrintable(QString("waited %1 ms").arg(clock.elapsed())));
+    QCOMPARE(session.shown()->scene.particles, 1000);
+  }
+
+  void aStaleQueuedJobNeverStarts() {
+    RunController runs;
+    std::atomic<bool> release{false};
+    std::atomic<int> started{0}, staleRan{0}, newestRan{0};
+    auto blocking = [&](const JobControl& control) {
+      ++started;
+      for (int ms = 0; !release && ms < 10000; ++ms) QThread::msleep(1);
+      control.setProgress(0.9);  // stale by now: must not show
+      return RunOutput{};
+    };
+    // Both pool threads busy (each start makes the previous job stale, so wait until it runs).
+    for (int k = 1; k <= 2; ++k) {
+      runs.start(blocking);
+      QTRY_COMPARE_WITH_TIMEOUT(started.load(), k, 5000);
+    }
+    runs.start([&](const JobControl&) {
+      ++staleRan;
+      return RunOutput{};
+    });  // queued
+    runs.start([&](const JobControl& control) {
+      ++newestRan;
+      control.setProgress(0.25);
+      return RunOutput{};
+    });  // makes the queued one stale before it starts
+    release = true;
+    runs.waitForIdle();
+    QCOMPARE(staleRan.load(), 0);
+    QCOMPARE(newestRan.load(), 1);
+    QCOMPARE(runs.progress(), 0.25);
+  }
+
+  void aClassWithNoDataIsReported() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance);
+    s.sampled.target.source = TargetSource::PointCloud;
+    s.sampled.target.points = {{-1.0, 0.0}, {1.0, 0.0}};
+    s.sampled.target.labels = {0, 2};
+    s.sampled.guidance.label = 1;
+    session.setScene(s);
+    QCOMPARE(QString::fromStdString(session.status()), QString("class: class 1 has no data in this target"));
+    QVERIFY(!session.shown());
+    s.sampled.guidance.label = 2;
+    session.setScene(s);
+    session.waitForRuns();
+    QCOMPARE(session.shown()->runs.size(), std::size_t(1));
+  }
+
+  void aNewTargetWithFewerClassesGuidesTowardsItsLastClass() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance);
+    s.sampled.guidance.label = 7;
+    session.setScene(s);
+    QCOMPARE(session.scene().sampled.guidance.label, 7);
+    s.sampled.target.preset = "two-moons";
+    session.setScene(s);
+    QCOMPARE(session.scene().sampled.guidance.label, 1);
+    session.waitForRuns();
+    QVERIFY(session.status().empty());
+  }
+
+  void paneTitlesComeFromTheRunsOnShow() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance);
+    s.sampled.sampler.steps = 10;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  w = 3  (gamma = 1 + w = 4)  class 0"));
+    s.display.cfgShowsGamma = true;
+    session.setScene(s);
+    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  gamma = 4  (w = gamma - 1 = 3)  class 0"));
+    // While a new guidance scale samples, the pane keeps its run's title and field.
+    const std::vector<render::ArrowInstance> before = frames.panes().front().arrows;
+    s.sampled.guidance.scale = 7.0;
+    s.sampled.particles = 400000;
+    session.setScene(s);
+    const Pane& during = frames.build(session, 800, 600).front();
+    QVERIFY(session.busy());
+    QVERIFY2(during.title.find("gamma = 4") != std::string::npos, during.title.c_str());
+    QVERIFY(during.arrows.size() == before.size() &&
+            std::equal(before.begin(), before.end(), during.arrows.begin(), [](auto& a, auto& b) {
+              return a.dx == b.dx && a.dy == b.dy;
+            }));
+    session.waitForRuns();
+    QVERIFY(frames.build(session, 800, 600).front().title.find("gamma = 8") != std::string::npos);
+    s.sampled.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+    s.sampled.particles = 2000;
+    session.setScene(s);
+    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("sampling..."));
+    session.waitForRuns();
+    QCOMPARE(frames.build(session, 800, 600).size(), std::size_t(4));
+  }
+
+  void theForwardPaneShowsXtOfTheData() {
+    Session session;
+    session.setScene(lessonScene(Lesson::ForwardNoising, 500));
+    session.waitForRuns();
+    session.timeline().scrubTo(0.4);
+    FrameBuilder frames;
+    const Pane& pane = frames.build(session, 800, 600).front();
+    const ForwardData& data = session.shown()->forward;
+    const Process vp(ProcessKind::Vp);
+    QCOMPARE(pane.frame.particles.size(), std::size_t(1));
+    for (Eigen::Index i : {0, 17, 499}) {
+      QCOMPARE(pane.frame.particles[0].xs[i], vp.a(0.4) * data.x0(i, 0) + vp.s(0.4) * data.eps(i, 0));
+    }
+  }
+};
+
+QTEST_MAIN(TestSession)
+#include "test_session.moc"

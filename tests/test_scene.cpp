@@ -1,0 +1,171 @@
+// The scene value, the sampler registry and the planner: the pieces the CLI and the viewport
+// share. Every field of the scene is visited once and a change to it is reported under its own
+// path; the registry is complete and consistent; the planner turns each lesson into the runs the
+// lesson shows and refuses what cannot run with a message naming the field; entry points refuse
+// bad settings in Release builds too.
+#include <QTest>
+#include <set>
+
+#include "scorescope/empirical_set.hpp"
+#include "scorescope/presets.hpp"
+#include "scorescope/samplers.hpp"
+#include "scorescope/scene.hpp"
+#include "scorescope/scene_plan.hpp"
+
+using namespace scorescope;
+
+namespace {
+
+// Changes one field to a different valid-looking value, whatever its type.
+template <typename T>
+void nudge(T& v) {
+  if constexpr (std::is_same_v<T, bool>) v = !v;
+  else if constexpr (std::is_enum_v<T>) v = static_cast<T>(static_cast<int>(v) == 0 ? 1 : 0);
+  else if constexpr (std::is_arithmetic_v<T>) v = static_cast<T>(v + 1);
+  else if constexpr (std::is_same_v<T, std::vector<double>>) v.push_back(1.0);
+  else if constexpr (std::is_same_v<T, TargetSpec>) v.preset = "two-moons";
+  else if constexpr (std::is_same_v<T, Rk45Options>) v.rtol *= 2.0;
+  else if constexpr (std::is_same_v<T, Camera>) v.centreX += 1.0;
+  else static_assert(sizeof(T) == 0, "nudge(): add this field type");
+}
+
+}  // namespace
+
+class TestScene : public QObject {
+  Q_OBJECT
+ private slots:
+  void everyFieldIsVisitedOnceAndReportedUnderItsPath() {
+    Scene a, b;
+    std::vector<std::string> paths;
+    visitSceneFields(a, b, [&](const std::string& path, auto&, auto&) { paths.push_back(path); });
+    QCOMPARE(std::set<std::string>(paths.begin(), paths.end()).size(), paths.size());
+    QVERIFY(paths.size() > 40);
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      Scene changed;
+      std::size_t k = 0;
+      visitSceneFields(changed, b, [&](const std::string&, auto& field, auto&) {
+        if (k++ == i) nudge(field);
+      });
+      QVERIFY2(!(changed == a), paths[i].c_str());  // == sees the field
+      const std::vector<std::string> diff = changedSceneFields(a, changed);
+      QCOMPARE(diff, std::vector<std::string>{paths[i]});
+    }
+  }
+
+  void theRegistryHasOneConsistentRowPerSampler() {
+    std::set<std::string_view> names;
+    for (SamplerKind kind : kAllSamplerKinds) {
+      const SamplerInfo& info = samplerInfo(kind);
+      QCOMPARE(info.kind, kind);
+      QVERIFY(names.insert(info.name).second);
+      SamplerKind parsed{};
+      QVERIFY(parseSamplerKind(info.name, parsed));
+      QCOMPARE(parsed, kind);
+      QVERIFY(info.defaultSteps >= 1 && info.defaultSteps <= kMaxSamplerSteps);
+      QVERIFY(!info.title.empty() && info.run != nullptr);
+      QCOMPARE(defaultSamplerSettings(kind).steps, info.defaultSteps);
+      QVERIFY2(validateSamplerSettings(defaultSamplerSettings(kind)).empty(), info.name.data());
+    }
+    SamplerKind unused{};
+    QVERIFY(!parseSamplerKind("ode-hune", unused));
+  }
+
+  void samplerEntryPointsRefuseBadSettingsInRelease() {
+    const auto target = std::shared_ptr<const Target>(makeGmm8Ring());
+    const ExactScore model(target, Process(ProcessKind::Vp));
+    const Points x = Points::Zero(4, 2);
+    // 0 steps per level used to divide by zero inside the level schedule.
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             sampleAnnealedLangevin(model, x, {1.0, 0.5}, 0, 1e-4, CounterRng(0), {}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             sampleAnnealedLangevin(model, x, {}, 10, 1e-4, CounterRng(0), {}));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             sampleAnnealedLangevin(model, x, {1.0}, 10, -1.0, CounterRng(0), {}));
+    SamplerSettings s = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+    s.stepsPerLevel = 0;
+    QVERIFY(validateSamplerSettings(s).find("steps-per-level") != std::string::npos);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runSampler(model, s, x, CounterRng(0)));
+    s = defaultSamplerSettings(SamplerKind::OdeHeun);
+    s.steps = 0;
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runSampler(model, s, x, CounterRng(0)));
+  }
+
+  void eachLessonPlansTheRunsItShows() {
+    SampledScene s;
+    s.lesson = Lesson::ScoreField;
+    QVERIFY(planScene(s).ok() && planScene(s).runs.empty());
+    s = enterLesson(s, Lesson::Langevin);
+    QCOMPARE(s.sampler.kind, SamplerKind::Langevin);
+    s.guidance.kind = GuidanceKind::ClassifierFree;  // left over from lesson 5: not applied here
+    ScenePlan plan = planScene(s);
+    QVERIFY(plan.ok());
+    QCOMPARE(plan.runs.size(), std::size_t(1));
+    QCOMPARE(plan.runs[0].guidance, GuidanceKind::None);
+    QCOMPARE(plan.runs[0].model, plan.exact);
+    s = enterLesson(s, Lesson::ReverseVsOde);
+    QCOMPARE(s.sampler.kind, SamplerKind::ReverseSde);
+    plan = planScene(s);
+    QCOMPARE(plan.runs.size(), std::size_t(2));
+    QCOMPARE(plan.runs[1].sampler, s.comparison);
+    s = enterLesson(s, Lesson::Guidance);
+    s.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+    s.guidance.label = 5;
+    plan = planScene(s);
+    QVERIFY2(plan.ok(), plan.error.c_str());
+    QCOMPARE(plan.runs.size(), std::size_t(4));
+    for (std::size_t i = 0; i < 4; ++i) {
+      QCOMPARE(plan.runs[i].scale, s.guidance.sweep[i]);
+      QCOMPARE(plan.runs[i].label, 5);
+    }
+  }
+
+  void thePlannerNamesTheFieldItRefuses() {
+    SampledScene s = enterLesson(SampledScene{}, Lesson::Guidance);
+    s.guidance.label = 8;  // gmm8-ring has classes 0..7
+    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: expected an integer in [0, 7], got 8"));
+    s.guidance.label = 0;
+    s.target.source = TargetSource::PointCloud;  // one class only
+    s.target.points = {{0.0, 0.0}, {1.0, 1.0}};
+    s.target.labels = {0, 0};
+    QVERIFY2(planScene(s).error.find("labelled target") != std::string::npos, planScene(s).error.c_str());
+    s.target.labels = {0, 2};
+    s.guidance.label = 1;
+    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: class 1 has no data in this target"));
+    s.particles = 0;
+    QVERIFY(planScene(s).error.rfind("particles: expected an integer in [1, 10000000]", 0) == 0);
+    s.particles = 100;
+    s.sampler.steps = -3;
+    QVERIFY(planScene(s).error.rfind("sampler.steps: ", 0) == 0);
+    s.sampler.steps = 10;
+    s.guidance.scale = std::nan("");
+    QVERIFY(!planScene(s).ok());
+  }
+
+  void thePlanReusesItsTargetWhenOnlyTheSamplerChanges() {
+    SampledScene s = enterLesson(SampledScene{}, Lesson::ReverseVsOde);
+    s.target.preset = "two-moons";
+    const ScenePlan first = planScene(s);
+    s.sampler.steps = 50;
+    const ScenePlan second = planScene(s, &first);
+    QCOMPARE(second.target, first.target);
+    s.seed = 3;  // a preset's points depend on the seed
+    const ScenePlan third = planScene(s, &second);
+    QVERIFY(third.target != second.target);
+  }
+
+  void allRunsStartFromTheSameNoise() {
+    SampledScene s = enterLesson(SampledScene{}, Lesson::ReverseVsOde);
+    s.particles = 200;
+    s.sampler.steps = s.comparison.steps = 1;
+    const ScenePlan plan = planScene(s);
+    RecordOptions record;
+    const std::vector<RunResult> runs = executeRuns(plan, s, record);
+    QCOMPARE(runs.size(), std::size_t(2));
+    QCOMPARE(runs[0].trajectory.snapshots.front(), runs[1].trajectory.snapshots.front());
+    // ... which is the prior draw initialParticles makes for the scene's seed.
+    QCOMPARE(runs[0].trajectory.snapshots.front(), initialParticles(plan.process, s.sampler, 200, CounterRng(s.seed)));
+  }
+};
+
+QTEST_APPLESS_MAIN(TestScene)
+#include "test_scene.moc"
