@@ -153,6 +153,22 @@ class TestScene : public QObject {
     QVERIFY(third.target != second.target);
   }
 
+  void forwardDataIsTheForwardProcessWithOneNoisePerParticle() {
+    const auto target = std::shared_ptr<const Target>(makeGmm8Ring());
+    const ForwardData data = sampleForwardData(*target, 1000, 7);
+    QCOMPARE(data.labels.size(), Eigen::Index(1000));
+    const Process vp(ProcessKind::Vp);
+    for (double t : {0.0, 0.2, 0.77, 1.0}) {
+      const Points expected = vp.sampleForward(data.x0, t, CounterRng(7).derive(2));
+      QVERIFY((vp.a(t) * data.x0 + vp.s(t) * data.eps - expected).cwiseAbs().maxCoeff() < 1e-12);
+    }
+    // The data are draws of the target: labels match the component each point is nearest to.
+    int agree = 0;
+    const Labels nearest = mostLikelyClass(*target, data.x0);
+    for (Eigen::Index i = 0; i < 1000; ++i) agree += nearest(i) == data.labels(i);
+    QVERIFY(agree >= 995);  // modes 2.3 apart at std 0.25: overlap is below 1e-5
+  }
+
   void allRunsStartFromTheSameNoise() {
     SampledScene s = enterLesson(SampledScene{}, Lesson::ReverseVsOde);
     s.particles = 200;

@@ -3,7 +3,6 @@
 #include <QTest>
 #include <cmath>
 
-#include "gui/forward_particles.hpp"
 #include "gui/frame_stats.hpp"
 #include "gui/timeline.hpp"
 #include "render/arrow_field.hpp"
@@ -204,19 +203,6 @@ class TestRenderGeometry : public QObject {
     const gui::FrameStats s = gui::frameStats({5, 1, 3, 2, 4, 100, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19});
     QCOMPARE(s.median, 10.5);
     QCOMPARE(s.p95, 19.0);
-  }
-
-  void forwardParticlesEqualCoreSampleForward() {
-    const Process vp(ProcessKind::Vp);
-    const CounterRng rng(7);
-    Points x0 = CounterRng(3).normals(1000, 5);
-    gui::ForwardParticles f;
-    f.setData(x0, rng);
-    for (double t : {0.0, 0.2, 0.77, 1.0}) {
-      const Points expected = vp.sampleForward(x0, t, rng);
-      QVERIFY2((f.at(vp, t) - expected).cwiseAbs().maxCoeff() < 1e-12,
-               "ForwardParticles::at differs from Process::sampleForward");
-    }
   }
 };
 
