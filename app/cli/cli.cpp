@@ -34,24 +34,6 @@ int failWith(const QString& command, const QString& message) {
   return 2;
 }
 
-// The last check before anything is written: every number finite. Returns the error or empty.
-QString checkFinite(const std::vector<const Eigen::VectorXd*>& columns, const QStringList& header) {
-  for (std::size_t c = 0; c < columns.size(); ++c) {
-    if (!columns[c]->allFinite()) {
-      return QStringLiteral("the result has non-finite values (column %1); nothing written")
-          .arg(header.value(static_cast<qsizetype>(c)));
-    }
-  }
-  return {};
-}
-
-// Writes columns under header as CSV, atomically, after checkFinite. Returns the error or empty.
-QString writeColumns(const QString& path, const QStringList& header,
-                     const std::vector<const Eigen::VectorXd*>& columns, const Labels* labels = nullptr) {
-  if (const QString invalid = checkFinite(columns, header); !invalid.isEmpty()) return invalid;
-  return io::writeFileAtomically(path, io::formatCsv(header, columns, labels));
-}
-
 void addCommon(QCommandLineParser& parser, const QString& summary) {
   parser.setApplicationDescription(summary);
   parser.addHelpOption();
@@ -68,7 +50,7 @@ QString writePoints(const QString& path, const Points& x, const Labels* labels) 
   const Eigen::VectorXd xs = x.col(0), ys = x.col(1);
   QStringList header{"x", "y"};
   if (labels) header << "label";
-  return writeColumns(path, header, {&xs, &ys}, labels);
+  return io::writeCsv(path, header, {&xs, &ys}, labels);
 }
 
 // Applies --threads; returns false (with the reader failed) on a bad value.
@@ -324,7 +306,7 @@ int score(const QStringList& args) {
 
   const Points score = target->evaluate(*points, process.a(t), process.s(t), {.score = true}).score;
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1), sx = score.col(0), sy = score.col(1);
-  const QString error = writeColumns(outPath, {"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy});
+  const QString error = io::writeCsv(outPath, {"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy});
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 scores at t = %2 to %3\n").arg(points->rows()).arg(t).arg(outPath);
   out().flush();
@@ -364,7 +346,7 @@ int nll(const QStringList& args) {
   }
   const Eigen::VectorXd nll = -pfOdeLogLikelihood(model, *points, defaultTMin(process), steps, logPrior);
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1);
-  const QString error = writeColumns(outPath, {"x", "y", "nll"}, {&xs, &ys, &nll});
+  const QString error = io::writeCsv(outPath, {"x", "y", "nll"}, {&xs, &ys, &nll});
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 log-likelihoods to %2 (mean nll %3)\n").arg(points->rows()).arg(outPath).arg(nll.mean());
   out().flush();

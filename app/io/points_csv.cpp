@@ -187,4 +187,15 @@ QByteArray formatCsv(const QStringList& header, const std::vector<const Eigen::V
   return out;
 }
 
+QString writeCsv(const QString& path, const QStringList& header,
+                 const std::vector<const Eigen::VectorXd*>& columns, const Labels* labels) {
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    if (!columns[c]->allFinite()) {
+      return QStringLiteral("the result has non-finite values (column %1); nothing written")
+          .arg(header.value(static_cast<qsizetype>(c)));
+    }
+  }
+  return writeFileAtomically(path, formatCsv(header, columns, labels));
+}
+
 }  // namespace scorescope::io

@@ -18,6 +18,12 @@ std::string formatMatrix(const Eigen::Matrix2d& m) {
   return out.str();
 }
 
+std::string formatNumber(double value) {
+  std::ostringstream out;
+  out << value;  // 6 significant digits: 1e+308, not 309 digits
+  return out.str();
+}
+
 // Per-component constants of p_t at one (a, s): centre a mu, precision C^{-1} and the
 // log normaliser log w - log(2 pi) - log det C / 2.
 struct NoisedComponent {
@@ -36,7 +42,7 @@ std::optional<std::string> validateMixture(const std::vector<MixtureComponent>& 
     const std::string field = "components[" + std::to_string(k) + "].";
     if (!(c.weight >= 0.0 && c.weight <= kMaxMixtureWeight)) {
       return field + "weight: expected a number in [0, 1e12] (relative; normalised to sum 1), got " +
-             std::to_string(c.weight);
+             formatNumber(c.weight);
     }
     if (!(std::abs(c.mean.x()) <= kMaxMixtureMean && std::abs(c.mean.y()) <= kMaxMixtureMean)) {
       return field + "mean: expected two finite numbers in [-1e6, 1e6]";
