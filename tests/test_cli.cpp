@@ -68,6 +68,7 @@ class TestCli : public QObject {
   void outputMustBeARegularFile_data();
   void outputMustBeARegularFile();
   void outputPathIsCheckedBeforeComputing();
+  void stdoutRedirectedToAFileIsRefused();
   void oversizedInputsAreRefused();
   void longBadLineIsClipped();
   void unknownCommandListsCommands();
@@ -382,6 +383,23 @@ void TestCli::outputMustBeARegularFile() {
   QVERIFY2(run.err.contains("expected a regular file path"), qPrintable(run.err));
   const QFileInfo after(out);
   QVERIFY(after.exists() && !after.isFile());  // still the device, directory or fifo
+}
+
+void TestCli::stdoutRedirectedToAFileIsRefused() {
+  // /dev/stdout resolves to the redirect target, a regular file; replacing it behind the shell's
+  // back loses the summary line, so the standard streams are refused by name.
+  const QString redirect = path("stdout.txt");
+  QProcess process;
+  process.setStandardOutputFile(redirect);
+  process.start(SCORESCOPE_BINARY, {"forward", "--target", "rings", "--process", "vp", "--t", "0.5", "--n", "5",
+                                    "--out", "/dev/stdout"});
+  QVERIFY(process.waitForFinished(30000));
+  QCOMPARE(process.exitCode(), 2);
+  const QString err = QString::fromUtf8(process.readAllStandardError());
+  QVERIFY2(err.contains("--out: /dev/stdout: standard streams and /proc are not supported"), qPrintable(err));
+  QFile file(redirect);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  QVERIFY(file.readAll().isEmpty());
 }
 
 void TestCli::outputPathIsCheckedBeforeComputing() {

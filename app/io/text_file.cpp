@@ -72,11 +72,19 @@ QString checkOutputPath(const QString& path) {
   const QString shown = clip(path);
   if (path == "-") return QStringLiteral("'-': writing to stdout is not supported; expected a file path");
   const QFileInfo info(path);
-  if (info.exists() && !info.isFile()) {
+  // The standard streams by name: /dev/stdout redirected to a file resolves to a regular file,
+  // which would be replaced behind the shell's back and lose the summary line.
+  const QString absolute = info.absoluteFilePath();
+  if (absolute == "/dev/stdout" || absolute == "/dev/stderr" || absolute == "/dev/stdin" ||
+      absolute.startsWith("/dev/fd/") || absolute.startsWith("/proc/")) {
+    return QStringLiteral("%1: standard streams and /proc are not supported; expected a regular file path").arg(shown);
+  }
+  if (info.exists() && !info.isFile()) {  // QFileInfo follows symbolic links
     const QString kind = info.isDir() ? "a directory" : "not a regular file (a device, fifo or socket)";
     return QStringLiteral("%1: is %2; expected a regular file path to create or replace").arg(shown, kind);
   }
-  const QDir dir = info.absoluteDir();
+  // QSaveFile writes next to the file a symbolic link points to: probe that directory.
+  const QDir dir = info.exists() ? QFileInfo(info.canonicalFilePath()).absoluteDir() : info.absoluteDir();
   if (!dir.exists()) {
     return QStringLiteral("%1: the directory %2 does not exist").arg(shown, clip(dir.path()));
   }
