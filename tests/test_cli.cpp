@@ -5,6 +5,13 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <QElapsedTimer>
+#include <QFileInfo>
+
+#include "cli/cli.hpp"
+#include "io/text_file.hpp"
 
 #include "io/points_csv.hpp"
 #include "scorescope/presets.hpp"
@@ -20,10 +27,16 @@ struct Run {
   QString err;
 };
 
-Run scorescopeRun(const QStringList& args) {
+// exitCode -1: crashed; -2: did not finish within timeoutMs (killed).
+Run scorescopeRun(const QStringList& args, int timeoutMs = 120000) {
   QProcess process;
+  process.setWorkingDirectory(QDir::tempPath());  // relative outputs ("-") never land in the source tree
   process.start(SCORESCOPE_BINARY, args);
-  if (!process.waitForFinished(120000)) qFatal("scorescope did not finish: %s", qPrintable(args.join(' ')));
+  if (!process.waitForFinished(timeoutMs)) {
+    process.kill();
+    process.waitForFinished();
+    return {-2, {}, "timed out: " + args.join(' ').left(200)};
+  }
   return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
           QString::fromUtf8(process.readAllStandardOutput()),
           QString::fromUtf8(process.readAllStandardError())};
@@ -49,6 +62,19 @@ class TestCli : public QObject {
   void badInputIsRejected_data();
   void badInputIsRejected();
   void helpDocumentsDefaults();
+  void mixtureLabelsUpTo255Work();
+  void lineEndingsCrAndCrlf_data();
+  void lineEndingsCrAndCrlf();
+  void outputMustBeARegularFile_data();
+  void outputMustBeARegularFile();
+  void outputPathIsCheckedBeforeComputing();
+  void stdoutRedirectedToAFileIsRefused();
+  void oversizedInputsAreRefused();
+  void longBadLineIsClipped();
+  void unknownCommandListsCommands();
+  void viewportArgumentsStillGoToTheViewport();
+  void benchMissingBaselineFails();
+  void nonFiniteResultsAreNeverWritten();
 
  private:
   QString path(const QString& name) const { return dir.filePath(name); }
@@ -155,6 +181,75 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("eta out of range") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--eta", "2"} << "--eta: expected a number in [0, 1]";
   QTest::newRow("steps zero") << (sample + QStringList{"--target", "rings", "--steps", "0"}) << "--steps: expected an integer in [1, 100000]";
   QTest::newRow("score at s = 0 on a point set") << QStringList{"score", "--target", "rings", "--process", "ddpm", "--t", "0", "--points", "@in.csv"} << "--t: a point-set target has no score";
+
+  // Class labels: capped to [0, 255] in mixture files and --class (2e9 used to abort in bad_alloc).
+  QTest::newRow("mixture label 2e9") << (sample + QStringList{"--target", "@biglabel.json"}) << "components[0].label: expected an integer in [0, 255]";
+  QTest::newRow("mixture label 256") << (sample + QStringList{"--target", "@label256.json"}) << "components[1].label: expected an integer in [0, 255]";
+  QTest::newRow("class 1e9") << (sample + QStringList{"--target", "gmm8-ring", "--class", "1e9"}) << "--class: expected an integer in [0, 255], got '1e9'";
+  QTest::newRow("class 2000000000") << (sample + QStringList{"--target", "gmm8-ring", "--class", "2000000000"}) << "--class: expected an integer in [0, 255]";
+  QTest::newRow("points label 256") << QStringList{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", "@label256.csv"} << "line 2: label: expected an integer in [0, 255]";
+
+  // Magnitudes that overflow double arithmetic (used to give NaN rows with exit 0).
+  const QStringList score{"score", "--process", "vp", "--t", "0.5", "--points", "@in.csv"};
+  QTest::newRow("mean 1e200 (score)") << (score + QStringList{"--target", "@bigmean.json"}) << "components[0].mean: expected two finite numbers in [-1e6, 1e6]";
+  QTest::newRow("mean 1e200 (nll)") << QStringList{"nll", "--process", "vp", "--points", "@in.csv", "--target", "@bigmean.json"} << "components[0].mean: expected";
+  QTest::newRow("mean 1e200 (sample)") << (sample + QStringList{"--target", "@bigmean.json"}) << "components[0].mean: expected";
+  QTest::newRow("cov 1e300") << (score + QStringList{"--target", "@bigcov.json"}) << "components[0].cov: expected a symmetric positive-definite";
+  QTest::newRow("cov eigenvalue 1e-14") << (score + QStringList{"--target", "@tinycov.json"}) << "eigenvalues in [1e-12, 1e12]";
+  QTest::newRow("cov condition 1e12") << (score + QStringList{"--target", "@illcond.json"}) << "condition number";
+  QTest::newRow("weight 1e308") << (score + QStringList{"--target", "@bigweight.json"}) << "components[0].weight: expected a number in [0, 1e12]";
+  QTest::newRow("points 1e200 (score)") << QStringList{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", "@bigpoints.csv"} << "line 2: expected x and y in [-1e6, 1e6]";
+  QTest::newRow("points 1e200 (nll)") << QStringList{"nll", "--target", "gmm8-ring", "--process", "vp", "--points", "@bigpoints.csv"} << "line 2: expected x and y in [-1e6, 1e6]";
+
+  // CSV shape: exactly the header's field count; empty and header-only files; non-UTF-8 bytes.
+  const QStringList scoreRings{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points"};
+  QTest::newRow("extra column") << (scoreRings + QStringList{"@extracol.csv"}) << "extracol.csv line 3: expected 2 comma-separated fields as in the header, got 3";
+  QTest::newRow("missing label column") << (scoreRings + QStringList{"@fewcols.csv"}) << "fewcols.csv line 2: expected 3 comma-separated fields";
+  QTest::newRow("empty csv") << (scoreRings + QStringList{"@empty.csv"}) << "empty.csv: the file is empty";
+  QTest::newRow("header-only csv") << (scoreRings + QStringList{"@headeronly.csv"}) << "expected at least one point after the header";
+  QTest::newRow("non-utf8 csv") << (scoreRings + QStringList{"@nonutf8.csv"}) << "line 2: expected two finite numbers";
+  QTest::newRow("nan in csv") << (scoreRings + QStringList{"@nan.csv"}) << "line 2: expected two finite numbers";
+  QTest::newRow("points /dev/zero") << (scoreRings + QStringList{"/dev/zero"}) << "/dev/zero line 1: a line longer than the limit of 1 MiB";
+  QTest::newRow("points /dev/urandom") << (scoreRings + QStringList{"/dev/urandom"}) << "/dev/urandom line";
+  QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << "it is a directory";
+
+  // JSON: endless, trailing garbage, non-UTF-8.
+  QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: mixture file is larger than the limit of 16 MiB";
+  QTest::newRow("json trailing garbage") << (sample + QStringList{"--target", "@trailing.json"}) << "malformed JSON";
+  QTest::newRow("json non-utf8") << (sample + QStringList{"--target", "@nonutf8.json"}) << "malformed JSON";
+
+  // Options.
+  const QStringList base{"sample", "--target", "rings", "--process", "vp", "--sampler", "ode-heun"};
+  QTest::newRow("n 0") << (base + QStringList{"--n", "0"}) << "--n: expected an integer in [1, 10000000], got '0'";
+  QTest::newRow("n -5") << (base + QStringList{"--n", "-5"}) << "--n: expected an integer in [1, 10000000], got '-5'";
+  QTest::newRow("n 1e12") << (base + QStringList{"--n", "1e12"}) << "--n: expected an integer in [1, 10000000], got '1e12'";
+  QTest::newRow("n non-numeric") << (base + QStringList{"--n", "ten"}) << "--n: expected an integer";
+  QTest::newRow("n twice") << (base + QStringList{"--n", "5", "--n", "6"}) << "--n: given more than once";
+  QTest::newRow("n missing value") << (base + QStringList{"--out", "@should-not-exist.csv", "--n"}) << "Missing value after '--n'";
+  QTest::newRow("t -1") << QStringList{"forward", "--target", "rings", "--process", "vp", "--t", "-1"} << "--t: expected a number in [0, 1], got '-1'";
+  QTest::newRow("t nan") << QStringList{"forward", "--target", "rings", "--process", "vp", "--t", "nan"} << "--t: expected a number in [0, 1], got 'nan'";
+  QTest::newRow("t missing") << QStringList{"forward", "--target", "rings", "--process", "vp"} << "--t: required option is missing";
+  QTest::newRow("seed -1") << (base + QStringList{"--seed", "-1"}) << "--seed: expected an integer in [0, 4611686018427387904], got '-1'";
+  QTest::newRow("seed 1e20") << (base + QStringList{"--seed", "99999999999999999999"}) << "--seed: expected an integer in [0, 4611686018427387904]";
+  QTest::newRow("nll steps 0") << QStringList{"nll", "--target", "rings", "--process", "vp", "--points", "@in.csv", "--steps", "0"} << "--steps: expected an integer in [1, 100000]";
+  QTest::newRow("long value is clipped") << (sample + QStringList{"--target", QString(5000, u'q')}) << "--target: unknown 'qqqqqqqqqq";
+  QTest::newRow("value with a line break") << (sample + QStringList{"--target", "a\nb"}) << "--target: unknown 'a?b'";
+  QTest::newRow("unknown option") << (base + QStringList{"--smaple", "3"}) << "Unknown option 'smaple'";
+  QTest::newRow("stray argument") << (base + QStringList{"extra"}) << "unexpected argument 'extra'";
+
+  // Options the chosen sampler would ignore (registry option bits).
+  QTest::newRow("eta with ode-heun") << (base + QStringList{"--eta", "0.5"}) << "option --eta does not apply to sampler ode-heun (it applies to: ddim)";
+  QTest::newRow("langevin-step with ddim") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--langevin-step", "0.01"} << "option --langevin-step does not apply to sampler ddim (it applies to: langevin)";
+  QTest::newRow("rtol with ddpm") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddpm", "--rtol", "1e-4"} << "option --rtol does not apply to sampler ddpm (it applies to: ode-rk45)";
+  QTest::newRow("grid with ode-rk45") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ode-rk45", "--grid", "karras"} << "option --grid does not apply to sampler ode-rk45";
+  QTest::newRow("snr with sde") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "sde", "--snr", "0.1"} << "option --snr does not apply to sampler sde (it applies to: pc)";
+  QTest::newRow("variance with ddim") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--variance", "beta"} << "option --variance does not apply to sampler ddim (it applies to: ddpm)";
+  QTest::newRow("steps-per-level with langevin") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "langevin", "--steps-per-level", "5"} << "option --steps-per-level does not apply to sampler langevin (it applies to: annealed-langevin)";
+  QTest::newRow("scale without guidance") << (base + QStringList{"--scale", "2"}) << "option --scale does not apply without guidance";
+
+  // --out.
+  QTest::newRow("out -") << (base + QStringList{"--out", "-"}) << "--out: '-': writing to stdout is not supported";
+  QTest::newRow("out in a missing directory") << (base + QStringList{"--out", "@absent-dir/x.csv"}) << "absent-dir does not exist";
 }
 
 void TestCli::badInputIsRejected() {
@@ -166,17 +261,39 @@ void TestCli::badInputIsRejected() {
   writeText(path("zeroweights.json"), R"({"components":[{"weight":0,"mean":[0,0],"cov":[[1,0],[0,1]]}]})");
   writeText(path("in.csv"), "x,y\n0,0\n1,1\n");
   writeText(path("bad.csv"), "x,y\n0,0\n1,abc\n");
+  const QByteArray unit = R"("cov":[[1,0],[0,1]])";
+  writeText(path("biglabel.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + R"(,"label":2000000000}]})");
+  writeText(path("label256.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + R"(,"label":0},
+                                      {"weight":1,"mean":[1,0],)" + unit + R"(,"label":256}]})");
+  writeText(path("label256.csv"), "x,y,label\n0,0,256\n");
+  writeText(path("bigmean.json"), R"({"components":[{"weight":1,"mean":[1e200,0],)" + unit + "}]}");
+  writeText(path("bigcov.json"), R"({"components":[{"weight":1,"mean":[0,0],"cov":[[1e300,0],[0,1e300]]}]})");
+  writeText(path("tinycov.json"), R"({"components":[{"weight":1,"mean":[0,0],"cov":[[1e-14,0],[0,1e-14]]}]})");
+  writeText(path("illcond.json"), R"({"components":[{"weight":1,"mean":[0,0],"cov":[[1e6,0],[0,1e-6]]}]})");
+  writeText(path("bigweight.json"), R"({"components":[{"weight":1e308,"mean":[0,0],)" + unit + R"(},
+                                       {"weight":1e308,"mean":[1,0],)" + unit + "}]}");
+  writeText(path("bigpoints.csv"), "x,y\n1e200,0\n");
+  writeText(path("extracol.csv"), "x,y\n0,0\n1,1,7\n");
+  writeText(path("fewcols.csv"), "x,y,label\n0,0\n");
+  writeText(path("empty.csv"), "");
+  writeText(path("headeronly.csv"), "x,y\n");
+  writeText(path("nonutf8.csv"), "x,y\n\xff\xfe,0\n");
+  writeText(path("nan.csv"), "x,y\nnan,0\n");
+  writeText(path("trailing.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + "}]} trailing");
+  writeText(path("nonutf8.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + ",\"note\":\"\xff\xfe\"}]}");
+  const QString out = path("should-not-exist.csv");
   for (QString& arg : args) {
     if (arg.startsWith('@')) arg = path(arg.mid(1));
   }
-  const QString out = path("should-not-exist.csv");
   QFile::remove(out);
-  const Run run = scorescopeRun(args + QStringList{"--out", out});
-  QVERIFY2(run.exitCode != 0, qPrintable(args.join(' ')));
+  const Run run = scorescopeRun(args.contains("--out") ? args : args + QStringList{"--out", out});
+  QVERIFY2(run.exitCode == 2, qPrintable(QString::number(run.exitCode) + ": " + args.join(' ').left(300)));  // not a crash
   QVERIFY2(run.err.contains(field), qPrintable("stderr: " + run.err));
   QCOMPARE(run.err.trimmed().count('\n'), 0);  // one line
+  QVERIFY2(run.err.size() < 400, qPrintable(QString::number(run.err.size())));  // echoed values are clipped
   QVERIFY2(!QFile::exists(out), "an output file was written for bad input");
   QVERIFY(QDir(dir.path()).entryList({"*.csv.*", "should-not-exist*"}).isEmpty());  // no temporaries left
+  QVERIFY(!QFileInfo("/dev/null").isFile());  // never replaced by a regular file
 }
 
 void TestCli::helpDocumentsDefaults() {
@@ -188,6 +305,200 @@ void TestCli::helpDocumentsDefaults() {
   const Run overview = scorescopeRun({"--help"});
   QCOMPARE(overview.exitCode, 0);
   for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
+}
+
+void TestCli::mixtureLabelsUpTo255Work() {
+  // Sparse labels up to kMaxLabel: 256 classes for two components (the class posterior is
+  // n x 256; mostLikelyClass evaluates it in blocks).
+  const QString mixture = path("label255.json");
+  writeText(mixture, R"({"components":[{"weight":1,"mean":[-2,0],"cov":[[0.1,0],[0,0.1]],"label":0},
+                                      {"weight":1,"mean":[2,0],"cov":[[0.1,0],[0,0.1]],"label":255}]})");
+  const QString out = path("label255.csv");
+  const Run run = scorescopeRun({"sample", "--target", mixture, "--process", "vp", "--sampler", "ode-heun",
+                                 "--steps", "30", "--n", "300", "--class", "255", "--out", out});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  QString error;
+  const auto csv = io::readPointsCsv(out, error);
+  QVERIFY2(csv, qPrintable(error));
+  QVERIFY((csv->labels.array() == 255).all());
+  QVERIFY(csv->points.col(0).mean() > 1.5);
+}
+
+void TestCli::lineEndingsCrAndCrlf_data() {
+  QTest::addColumn<QByteArray>("eol");
+  QTest::newRow("CR (old Mac)") << QByteArray("\r");
+  QTest::newRow("CRLF") << QByteArray("\r\n");
+  QTest::newRow("LF") << QByteArray("\n");
+}
+
+void TestCli::lineEndingsCrAndCrlf() {
+  QFETCH(QByteArray, eol);
+  const QString in = path("eol.csv");
+  writeText(in, "x,y,label" + eol + "0.5,1" + ",1" + eol + "-1,2,0" + eol + eol + "3,-0.25,1" + eol);
+  QString error;
+  const auto csv = io::readPointsCsv(in, error);
+  QVERIFY2(csv, qPrintable(error));
+  QCOMPARE(csv->points.rows(), Eigen::Index(3));
+  QCOMPARE(csv->points(2, 1), -0.25);
+  QCOMPARE(csv->labels(1), 0);
+  const QString out = path("eol-scores.csv");
+  const Run run = scorescopeRun({"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", in, "--out", out});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  const auto rows = test::readCsv(out);
+  QCOMPARE(rows.size(), std::size_t(3));
+  QCOMPARE(rows[1].at("x"), QString("-1"));
+  QCOMPARE(rows[2].at("y"), QString("-0.25"));
+}
+
+void TestCli::outputMustBeARegularFile_data() {
+  QTest::addColumn<QString>("kind");
+  QTest::newRow("device") << "device";
+  QTest::newRow("directory") << "directory";
+  QTest::newRow("fifo") << "fifo";
+}
+
+void TestCli::outputMustBeARegularFile() {
+  QFETCH(QString, kind);
+  // A device node of our own (a copy of /dev/null) where we may create one (root): a binary
+  // without the check would replace the real /dev/null. Without root, /dev/null is safe to use
+  // because /dev is not writable.
+  QString out = path("null-device");
+  if (kind == "device") {
+    QFile::remove(out);
+    if (::mknod(QFile::encodeName(out).constData(), S_IFCHR | 0666, makedev(1, 3)) != 0) {
+      if (QFileInfo(QStringLiteral("/dev")).isWritable()) QSKIP("cannot create a device node to test with");
+      out = "/dev/null";
+    }
+  } else if (kind == "directory") {
+    out = path("a-directory");
+    QVERIFY(QDir().mkpath(out));
+  } else if (kind == "fifo") {
+    out = path("a-fifo");
+    QFile::remove(out);
+    QCOMPARE(::mkfifo(QFile::encodeName(out).constData(), 0600), 0);
+  }
+  const Run run = scorescopeRun({"forward", "--target", "rings", "--process", "vp", "--t", "0.5", "--n", "10", "--out", out}, 30000);
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.startsWith("scorescope forward: --out: "), qPrintable(run.err));
+  QVERIFY2(run.err.contains("expected a regular file path"), qPrintable(run.err));
+  const QFileInfo after(out);
+  QVERIFY(after.exists() && !after.isFile());  // still the device, directory or fifo
+}
+
+void TestCli::stdoutRedirectedToAFileIsRefused() {
+  // /dev/stdout resolves to the redirect target, a regular file; replacing it behind the shell's
+  // back loses the summary line, so the standard streams are refused by name.
+  const QString redirect = path("stdout.txt");
+  QProcess process;
+  process.setStandardOutputFile(redirect);
+  process.start(SCORESCOPE_BINARY, {"forward", "--target", "rings", "--process", "vp", "--t", "0.5", "--n", "5",
+                                    "--out", "/dev/stdout"});
+  QVERIFY(process.waitForFinished(30000));
+  QCOMPARE(process.exitCode(), 2);
+  const QString err = QString::fromUtf8(process.readAllStandardError());
+  QVERIFY2(err.contains("--out: /dev/stdout: standard streams and /proc are not supported"), qPrintable(err));
+  QFile file(redirect);
+  QVERIFY(file.open(QIODevice::ReadOnly));
+  QVERIFY(file.readAll().isEmpty());
+}
+
+void TestCli::outputPathIsCheckedBeforeComputing() {
+  // 2 million particles x 2000 steps would run for minutes: the bad --out must fail first.
+  QElapsedTimer timer;
+  timer.start();
+  const Run run = scorescopeRun({"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-heun",
+                                 "--n", "2000000", "--steps", "2000", "--out", path("no-such-dir/x.csv")},
+                                60000);
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("no-such-dir does not exist"), qPrintable(run.err));
+  QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+}
+
+void TestCli::oversizedInputsAreRefused() {
+  // A sparse file just over the CSV limit: refused from its size, without reading it.
+  const QString big = path("huge.csv");
+  {
+    QFile file(big);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(file.resize(io::kMaxCsvBytes + 1));
+  }
+  Run run = scorescopeRun({"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", big,
+                           "--out", path("huge-out.csv")});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("huge.csv: points file is larger than the limit of 1 GiB"), qPrintable(run.err));
+  QFile::remove(big);
+  const QString json = path("huge.json");
+  {
+    QFile file(json);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    QVERIFY(file.resize(io::kMaxJsonBytes + 1));
+  }
+  run = scorescopeRun({"sample", "--target", json, "--process", "vp", "--n", "10", "--out", path("huge-out.csv")});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("huge.json: mixture file is larger than the limit of 16 MiB"), qPrintable(run.err));
+  QVERIFY(!QFile::exists(path("huge-out.csv")));
+}
+
+void TestCli::longBadLineIsClipped() {
+  // A 10 MB CSV whose bad line is 500 kB: the message quotes 60 characters of it.
+  QByteArray text = "x,y\n";
+  while (text.size() < 9'500'000) text += "0.125,0.25\n";
+  text += "1," + QByteArray(500'000, '7') + "x\n";
+  writeText(path("long.csv"), text);
+  const Run run = scorescopeRun({"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points",
+                                 path("long.csv"), "--out", path("long-out.csv")});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.size() < 300, qPrintable(run.err.left(300)));
+  QVERIFY2(run.err.contains("expected two finite numbers x,y, got '1,777") && run.err.contains("...'"), qPrintable(run.err));
+  QVERIFY(!QFile::exists(path("long-out.csv")));
+}
+
+void TestCli::unknownCommandListsCommands() {
+  // Used to open the viewport (and wait for a window to close): a short timeout catches that.
+  const Run run = scorescopeRun({"smaple", "--n", "10"}, 20000);
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("unknown command 'smaple'"), qPrintable(run.err));
+  QVERIFY2(run.err.contains("sample, forward, score, nll, bench"), qPrintable(run.err));
+  QCOMPARE(run.err.trimmed().count('\n'), 0);
+}
+
+void TestCli::viewportArgumentsStillGoToTheViewport() {
+  const auto args = [](const QStringList& rest) { return QStringList{"scorescope"} + rest; };
+  QVERIFY(!cli::isCommand(args({})));
+  QVERIFY(!cli::isCommand(args({"--lesson", "3"})));
+  QVERIFY(!cli::isCommand(args({"-widget-viewport"})));
+  QVERIFY(!cli::isCommand(args({"scene.json"})));
+  QVERIFY(cli::isCommand(args({"smaple"})));
+  QVERIFY(cli::isCommand(args({"sample", "--n", "3"})));
+  QVERIFY(cli::isCommand(args({"--help"})));
+  QVERIFY(cli::isCommand(args({"help"})));
+}
+
+void TestCli::benchMissingBaselineFails() {
+  const Run run = scorescopeRun({"bench", "--baseline", path("MISSING.py"), "--particles", "10", "--steps", "2",
+                                 "--repeats", "1"});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("--baseline: script not found") && run.err.contains("MISSING.py"), qPrintable(run.err));
+  QVERIFY2(run.out.isEmpty(), qPrintable(run.out));  // checked before the timed runs
+  QCOMPARE(run.err.trimmed().count('\n'), 0);
+}
+
+void TestCli::nonFiniteResultsAreNeverWritten() {
+  // The last check of every command's output (validated inputs keep results finite, so this
+  // calls the writer the commands use directly).
+  const QString out = path("nonfinite.csv");
+  QFile::remove(out);
+  const Eigen::VectorXd good = Eigen::VectorXd::Ones(3);
+  Eigen::VectorXd bad = good;
+  bad(1) = std::numeric_limits<double>::quiet_NaN();
+  QString error = io::writeCsv(out, {"x", "y", "nll"}, {&good, &good, &bad});
+  QVERIFY2(error.contains("non-finite values (column nll)"), qPrintable(error));
+  QVERIFY(!QFile::exists(out));
+  bad(1) = std::numeric_limits<double>::infinity();
+  QVERIFY(!io::writeCsv(out, {"x", "y"}, {&bad, &good}).isEmpty());
+  QVERIFY(!QFile::exists(out));
+  QVERIFY(io::writeCsv(out, {"x", "y"}, {&good, &good}).isEmpty());
+  QVERIFY(QFile::exists(out));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -20,13 +20,17 @@
 namespace scorescope::cli {
 namespace {
 
+// --out is always a regular file: written under a temporary name and renamed when complete;
+// stdout carries the summary line, so "-" and devices (/dev/stdout, /dev/null) are refused.
+const QString kOutNote = " A regular file, replaced atomically; '-' and devices are refused.";
+
 QTextStream& out() {
   static QTextStream stream(stdout);
   return stream;
 }
 
 int failWith(const QString& command, const QString& message) {
-  QTextStream(stderr) << "scorescope " << command << ": " << message << Qt::endl;
+  QTextStream(stderr) << "scorescope " << command << ": " << oneLine(message) << Qt::endl;
   return 2;
 }
 
@@ -46,7 +50,7 @@ QString writePoints(const QString& path, const Points& x, const Labels* labels) 
   const Eigen::VectorXd xs = x.col(0), ys = x.col(1);
   QStringList header{"x", "y"};
   if (labels) header << "label";
-  return io::writeFileAtomically(path, io::formatCsv(header, {&xs, &ys}, labels));
+  return io::writeCsv(path, header, {&xs, &ys}, labels);
 }
 
 // Applies --threads; returns false (with the reader failed) on a bad value.
@@ -57,7 +61,7 @@ void applyThreads(OptionReader& read) {
 
 bool parse(QCommandLineParser& parser, const QStringList& args, const QString& command, int& status) {
   if (!parser.parse(args.mid(1))) {
-    status = failWith(command, parser.errorText());
+    status = failWith(command, io::clip(parser.errorText(), 120));
     return false;
   }
   if (parser.isSet("help")) {
@@ -66,11 +70,36 @@ bool parse(QCommandLineParser& parser, const QStringList& args, const QString& c
     status = 0;
     return false;
   }
-  if (!parser.positionalArguments().isEmpty()) {
-    status = failWith(command, "unexpected argument '" + parser.positionalArguments().first() + "'");
+  if (const QString invalid = checkArguments(parser); !invalid.isEmpty()) {
+    status = failWith(command, invalid);
     return false;
   }
   return true;
+}
+
+// Sampler options and the registry bit (SamplerInfo::options) that says a sampler reads them.
+struct SamplerOptionUse {
+  const char* option;
+  unsigned bit;
+};
+constexpr SamplerOptionUse kSamplerOptionUses[] = {
+    {"grid", kUsesGrid},           {"variance", kUsesDdpmVariance},  {"eta", kUsesDdimEta},
+    {"rtol", kUsesTolerances},     {"atol", kUsesTolerances},        {"langevin-step", kUsesLangevin},
+    {"steps-per-level", kUsesAnnealing}, {"annealed-eps", kUsesAnnealing},
+    {"corrector-steps", kUsesCorrector}, {"snr", kUsesCorrector},
+};
+
+// Fails on an option the chosen sampler would ignore, naming the samplers that read it.
+void rejectUnusedSamplerOptions(const QCommandLineParser& parser, SamplerKind kind, OptionReader& read) {
+  for (const SamplerOptionUse& use : kSamplerOptionUses) {
+    if (!parser.isSet(use.option) || (samplerInfo(kind).options & use.bit)) continue;
+    QStringList users;
+    for (SamplerKind other : kAllSamplerKinds) {
+      if (samplerInfo(other).options & use.bit) users << QString::fromUtf8(samplerName(other).data());
+    }
+    read.fail(QStringLiteral("option --%1 does not apply to sampler %2 (it applies to: %3)")
+                  .arg(use.option, QString::fromUtf8(samplerName(kind).data()), users.join(", ")));
+  }
 }
 
 // "ddpm 1000, ddim 100, ..." from the sampler registry.
@@ -97,7 +126,7 @@ int sample(const QStringList& args) {
                 "ode-rk45: the most steps it may take).", "N"},
       {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
       {"seed", "Random seed (default 0).", "S"},
-      {"out", "Output CSV: x,y[,label].", "FILE"},
+      {"out", "Output CSV: x,y[,label]." + kOutNote, "FILE"},
       {"eta", "DDIM eta in [0, 1] (default " + QString::number(d.ddimEta) + ", deterministic).", "E"},
       {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
       {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
@@ -130,24 +159,22 @@ int sample(const QStringList& args) {
   const QString samplerName = read.text("sampler", true);
   if (!read.failed() && !parseSamplerKind(samplerName.toStdString(), settings.kind)) {
     read.fail(QStringLiteral("--sampler: unknown '%1'; expected one of %2")
-                  .arg(samplerName, QString::fromStdString(samplerNames())));
+                  .arg(io::clip(samplerName), QString::fromStdString(samplerNames())));
   }
   settings.steps = static_cast<int>(read.integer("steps", defaultSteps(settings.kind), 1, kMaxSamplerSteps));
   scene.particles = static_cast<int>(read.integer("n", scene.particles, 1, kMaxParticles));
   const auto n = static_cast<Eigen::Index>(scene.particles);
-  const QString outPath = read.text("out", true);
+  const QString outPath = read.outputPath();
+  if (!read.failed()) rejectUnusedSamplerOptions(parser, settings.kind, read);
   settings.ddimEta = read.number("eta", settings.ddimEta, 0.0, 1.0);
-  if (parser.isSet("eta") && settings.kind != SamplerKind::Ddim) {
-    read.fail("--eta: only used by --sampler ddim");
-  }
   const QString variance = parser.value("variance");
   if (variance == "beta") settings.ddpmVariance = DdpmVariance::Beta;
   else if (!variance.isEmpty() && variance != "posterior")
-    read.fail("--variance: unknown '" + variance + "'; expected posterior or beta");
+    read.fail("--variance: unknown '" + io::clip(variance) + "'; expected posterior or beta");
   const QString grid = parser.value("grid");
   if (grid == "karras") settings.spacing = GridSpacing::Karras;
   else if (!grid.isEmpty() && grid != "uniform")
-    read.fail("--grid: unknown '" + grid + "'; expected uniform or karras");
+    read.fail("--grid: unknown '" + io::clip(grid) + "'; expected uniform or karras");
   settings.langevinStepSize = read.number("langevin-step", settings.langevinStepSize, 1e-12, 10.0);
   settings.stepsPerLevel = static_cast<int>(read.integer("steps-per-level", settings.stepsPerLevel, 1, kMaxSamplerSteps));
   settings.annealedEpsilon = read.number("annealed-eps", settings.annealedEpsilon, 1e-12, 10.0);
@@ -159,12 +186,18 @@ int sample(const QStringList& args) {
 
   const QString guidance = parser.isSet("guidance") ? parser.value("guidance") : "none";
   if (guidance != "none" && guidance != "classifier" && guidance != "cfg") {
-    read.fail("--guidance: unknown '" + guidance + "'; expected none, classifier or cfg");
+    read.fail("--guidance: unknown '" + io::clip(guidance) + "'; expected none, classifier or cfg");
   }
   const double scale = read.number("scale", 1.0, 0.0, kMaxGuidanceScale);
   const QString convention = parser.isSet("cfg-convention") ? parser.value("cfg-convention") : "w";
   if (convention != "w" && convention != "gamma") {
-    read.fail("--cfg-convention: unknown '" + convention + "'; expected w or gamma");
+    read.fail("--cfg-convention: unknown '" + io::clip(convention) + "'; expected w or gamma");
+  }
+  if (parser.isSet("scale") && guidance == "none") {
+    read.fail("option --scale does not apply without guidance (it applies to: --guidance classifier, cfg)");
+  }
+  if (parser.isSet("cfg-convention") && guidance != "cfg") {
+    read.fail("option --cfg-convention does not apply without --guidance cfg");
   }
   if (parser.isSet("class")) {
     scene.guidance.label = static_cast<int>(read.integer("class", 0, 0, kMaxLabel));
@@ -212,7 +245,7 @@ int forward(const QStringList& args) {
   parser.addOptions({{"t", "Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
                      {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
                      {"seed", "Random seed (default 0).", "S"},
-                     {"out", "Output CSV: x,y,label.", "FILE"}});
+                     {"out", "Output CSV: x,y,label." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -222,7 +255,7 @@ int forward(const QStringList& args) {
   const Process process(read.process());
   const double t = read.time();
   const auto n = static_cast<Eigen::Index>(read.integer("n", SampledScene{}.particles, 1, kMaxParticles));
-  const QString outPath = read.text("out", true);
+  const QString outPath = read.outputPath();
   if (read.failed()) return failWith(command, read.error());
 
   // The forward lesson's data and noise, so this CSV is what the viewport shows at t.
@@ -256,7 +289,7 @@ int score(const QStringList& args) {
   addProcess(parser);
   parser.addOptions({{"t", "Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
                      {"points", "Input CSV with header x,y[,label].", "FILE"},
-                     {"out", "Output CSV: x,y,sx,sy.", "FILE"}});
+                     {"out", "Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -265,7 +298,7 @@ int score(const QStringList& args) {
   const Process process(read.process());
   const double t = read.time();
   const std::optional<Points> points = readPoints(read);
-  const QString outPath = read.text("out", true);
+  const QString outPath = read.outputPath();
   if (!read.failed() && process.s(t) == 0.0 && !target->hasDensityAtZeroNoise()) {
     read.fail(QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
   }
@@ -273,8 +306,7 @@ int score(const QStringList& args) {
 
   const Points score = target->evaluate(*points, process.a(t), process.s(t), {.score = true}).score;
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1), sx = score.col(0), sy = score.col(1);
-  const QString error =
-      io::writeFileAtomically(outPath, io::formatCsv({"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy}));
+  const QString error = io::writeCsv(outPath, {"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy});
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 scores at t = %2 to %3\n").arg(points->rows()).arg(t).arg(outPath);
   out().flush();
@@ -291,7 +323,7 @@ int nll(const QStringList& args) {
   parser.addOptions({{"points", "Input CSV with header x,y[,label].", "FILE"},
                      {"steps", "RK4 steps (default 200).", "N"},
                      {"prior", "log p_1 used at t = 1: gaussian N(0, s(1)^2 I) (default) or exact.", "P"},
-                     {"out", "Output CSV: x,y,nll.", "FILE"}});
+                     {"out", "Output CSV: x,y,nll." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -300,9 +332,9 @@ int nll(const QStringList& args) {
   const Process process(read.process());
   const int steps = static_cast<int>(read.integer("steps", 200, 1, 100000));
   const QString prior = parser.isSet("prior") ? parser.value("prior") : "gaussian";
-  if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + prior + "'; expected gaussian or exact");
+  if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + io::clip(prior) + "'; expected gaussian or exact");
   const std::optional<Points> points = readPoints(read);
-  const QString outPath = read.text("out", true);
+  const QString outPath = read.outputPath();
   if (read.failed()) return failWith(command, read.error());
 
   const ExactScore model(target, process);
@@ -314,7 +346,7 @@ int nll(const QStringList& args) {
   }
   const Eigen::VectorXd nll = -pfOdeLogLikelihood(model, *points, defaultTMin(process), steps, logPrior);
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1);
-  const QString error = io::writeFileAtomically(outPath, io::formatCsv({"x", "y", "nll"}, {&xs, &ys, &nll}));
+  const QString error = io::writeCsv(outPath, {"x", "y", "nll"}, {&xs, &ys, &nll});
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 log-likelihoods to %2 (mean nll %3)\n").arg(points->rows()).arg(outPath).arg(nll.mean());
   out().flush();
@@ -344,7 +376,11 @@ int usage() {
 }  // namespace
 
 bool isCommand(const QStringList& args) {
-  return args.size() >= 2 && (kCommands.contains(args[1]) || kHelp.contains(args[1]));
+  if (args.size() < 2) return false;
+  const QString& first = args[1];
+  // The viewport takes flags (--lesson 3 ...) and, later, scene files; anything else is a
+  // command, so a misspelt one gets the list of commands instead of a window.
+  return kHelp.contains(first) || (!first.startsWith('-') && !first.endsWith(".json", Qt::CaseInsensitive));
 }
 
 int run(const QStringList& args) {
@@ -355,7 +391,9 @@ int run(const QStringList& args) {
   if (command == "score") return score(args);
   if (command == "nll") return nll(args);
   if (command == "bench") return bench(args);
-  return failWith(command, "unknown command; expected one of " + kCommands.join(", "));
+  QTextStream(stderr) << "scorescope: unknown command '" << io::clip(command) << "'; commands: "
+                      << kCommands.join(", ") << ", help (scorescope help describes them)" << Qt::endl;
+  return 2;
 }
 
 }  // namespace scorescope::cli

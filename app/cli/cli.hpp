@@ -7,7 +7,9 @@
 
 namespace scorescope::cli {
 
-// True when args[1] names a command, so main() can run headless without a display.
+// True when args[1] is meant for the CLI, so main() can run headless without a display: anything
+// but a flag (-x, --x: viewport options) or a .json scene file; help flags too. An unknown word
+// is a CLI error listing the commands, not a viewport.
 bool isCommand(const QStringList& args);
 // args[0] is the program, args[1] the command. Returns the process exit status.
 int run(const QStringList& args);

@@ -4,11 +4,38 @@
 #include <cmath>
 
 #include "io/mixture_json.hpp"
+#include "io/text_file.hpp"
 #include "scorescope/gaussian_mixture.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/scene_plan.hpp"
 
 namespace scorescope::cli {
+
+QString checkArguments(const QCommandLineParser& parser) {
+  const QStringList names = parser.optionNames();  // as given, one entry per occurrence
+  for (const QString& name : names) {
+    if (names.count(name) > 1) {
+      return QStringLiteral("--%1: given more than once; expected it at most once").arg(io::clip(name));
+    }
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    return "unexpected argument '" + io::clip(parser.positionalArguments().first()) + "'";
+  }
+  return {};
+}
+
+QString oneLine(const QString& message) {
+  QString line = message;
+  line.replace(u'\n', u' ').replace(u'\r', u' ');
+  return line;
+}
+
+QString OptionReader::outputPath() {
+  const QString path = text("out", true);
+  if (failed()) return path;
+  if (const QString invalid = io::checkOutputPath(path); !invalid.isEmpty()) fail("--out: " + invalid);
+  return path;
+}
 
 QString OptionReader::text(const QString& name, bool required) {
   const QString value = parser_.value(name);
@@ -22,7 +49,7 @@ double OptionReader::number(const QString& name, double fallback, double min, do
   const QString raw = parser_.value(name);
   const double value = raw.toDouble(&ok);
   if (!ok || !std::isfinite(value) || value < min || value > max) {
-    fail(QStringLiteral("--%1: expected a number in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(raw));
+    fail(QStringLiteral("--%1: expected a number in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(io::clip(raw)));
     return fallback;
   }
   return value;
@@ -35,7 +62,7 @@ long long OptionReader::integer(const QString& name, long long fallback, long lo
   const QString raw = parser_.value(name);
   const long long value = raw.toLongLong(&ok);
   if (!ok || value < min || value > max) {
-    fail(QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(raw));
+    fail(QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'").arg(name).arg(min).arg(max).arg(io::clip(raw)));
     return fallback;
   }
   return value;
@@ -57,7 +84,7 @@ TargetSpec OptionReader::targetSpec() {
   const bool looksLikePath = name.endsWith(".json") || name.contains('/') || QFileInfo::exists(name);
   if (!looksLikePath) {
     fail(QStringLiteral("--target: unknown '%1'; expected one of %2, or a path to a mixture .json file")
-             .arg(name, QString::fromStdString(presetNames())));
+             .arg(io::clip(name), QString::fromStdString(presetNames())));
     return spec;
   }
   QString error;
@@ -85,7 +112,7 @@ ProcessKind OptionReader::process() {
   ProcessKind kind = ProcessKind::Vp;
   if (!failed() && !parseProcessKind(name.toStdString(), kind)) {
     fail(QStringLiteral("--process: unknown '%1'; expected one of %2")
-             .arg(name, QString::fromStdString(processNames())));
+             .arg(io::clip(name), QString::fromStdString(processNames())));
   }
   return kind;
 }

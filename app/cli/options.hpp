@@ -1,6 +1,6 @@
 #pragma once
 // Reading and range-checking command-line values; every failure becomes one line of the form
-// "--name: expected <allowed>, got '<value>'".
+// "--name: expected <allowed>, got '<value>'" (echoed values cut to 60 characters).
 #include <QCommandLineParser>
 #include <QString>
 #include <memory>
@@ -10,6 +10,13 @@
 #include "scorescope/target.hpp"
 
 namespace scorescope::cli {
+
+// After QCommandLineParser::parse: an option given more than once or a positional argument, as
+// one line, or empty. Every command checks this before reading values.
+QString checkArguments(const QCommandLineParser& parser);
+
+// One line for stderr: `message` with line breaks replaced, so it stays one line.
+QString oneLine(const QString& message);
 
 class OptionReader {
  public:
@@ -22,6 +29,8 @@ class OptionReader {
   }
 
   QString text(const QString& name, bool required = false);
+  // The required --out: a path checked by io::checkOutputPath before any computation.
+  QString outputPath();
   double number(const QString& name, double fallback, double min, double max);
   long long integer(const QString& name, long long fallback, long long min, long long max);
   // The required --t, a time in [0, 1].

@@ -4,6 +4,9 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <cmath>
+
+#include "io/text_file.hpp"
 
 namespace scorescope::io {
 namespace {
@@ -38,7 +41,7 @@ std::optional<std::vector<MixtureComponent>> parseMixtureJson(const QByteArray& 
     const QJsonObject object = array[k].toObject();
     MixtureComponent c;
     if (!array[k].isObject() || !readNumber(object.value("weight"), c.weight)) {
-      error = field + "weight: expected a number >= 0";
+      error = field + "weight: expected a number in [0, 1e12]";
       return std::nullopt;
     }
     const QJsonArray mean = object.value("mean").toArray();
@@ -58,9 +61,10 @@ std::optional<std::vector<MixtureComponent>> parseMixtureJson(const QByteArray& 
     }
     const QJsonValue label = object.value("label");
     if (!label.isUndefined()) {
+      // Range first: casting a double beyond int's range is undefined.
       const double value = label.toDouble(-1.0);
-      if (!label.isDouble() || value < 0.0 || value != static_cast<int>(value)) {
-        error = field + "label: expected an integer >= 0";
+      if (!label.isDouble() || !(value >= 0.0 && value <= kMaxMixtureLabel) || value != std::floor(value)) {
+        error = field + "label: expected an integer in [0, " + QString::number(kMaxMixtureLabel) + "]";
         return std::nullopt;
       }
       c.label = static_cast<int>(value);
@@ -75,13 +79,10 @@ std::optional<std::vector<MixtureComponent>> parseMixtureJson(const QByteArray& 
 }
 
 std::optional<std::vector<MixtureComponent>> readMixtureFile(const QString& path, QString& error) {
-  QFile file(path);
-  if (!file.open(QIODevice::ReadOnly)) {
-    error = QStringLiteral("%1: cannot read mixture file (%2)").arg(path, file.errorString());
-    return std::nullopt;
-  }
-  auto components = parseMixtureJson(file.readAll(), error);
-  if (!components) error = path + ": " + error;
+  const std::optional<QByteArray> json = readFileBounded(path, kMaxJsonBytes, "mixture file", error);
+  if (!json) return std::nullopt;
+  auto components = parseMixtureJson(*json, error);
+  if (!components) error = clip(path) + ": " + error;
   return components;
 }
 

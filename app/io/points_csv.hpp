@@ -21,4 +21,10 @@ std::optional<PointsCsv> readPointsCsv(const QString& path, QString& error);
 QByteArray formatCsv(const QStringList& header, const std::vector<const Eigen::VectorXd*>& columns,
                      const Labels* labels = nullptr);
 
+// Every command's output: checks that every number is finite (the last line of defence: no NaN
+// or inf is ever written with success), then writes formatCsv atomically. Returns an empty
+// string on success, otherwise one line (the file is then not created or replaced).
+QString writeCsv(const QString& path, const QStringList& header,
+                 const std::vector<const Eigen::VectorXd*>& columns, const Labels* labels = nullptr);
+
 }  // namespace scorescope::io

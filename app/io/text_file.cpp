@@ -1,16 +1,110 @@
 #include "io/text_file.hpp"
 
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QSaveFile>
+#include <QTemporaryFile>
 
 namespace scorescope::io {
 
+QString clip(const QString& text, int max) {
+  QString out = text.size() > max ? text.left(max) + "..." : text;
+  for (QChar& c : out) {
+    if (c.category() == QChar::Other_Control || c == QChar::LineSeparator || c == QChar::ParagraphSeparator) {
+      c = u'?';
+    }
+  }
+  return out;
+}
+
+QString clip(const QByteArray& text, int max) {
+  // Decode a little more than needed so a multi-byte character at the cut is not split.
+  return clip(QString::fromUtf8(text.left(4 * (max + 1))), max);
+}
+
+QString byteLimitText(qint64 bytes) {
+  if (bytes >= (1LL << 30) && bytes % (1LL << 30) == 0) return QString::number(bytes >> 30) + " GiB";
+  if (bytes >= (1LL << 20) && bytes % (1LL << 20) == 0) return QString::number(bytes >> 20) + " MiB";
+  return QString::number(bytes) + " bytes";
+}
+
+std::optional<QByteArray> readFileBounded(const QString& path, qint64 maxBytes, const QString& what,
+                                          QString& error) {
+  const QString shown = clip(path);
+  const QFileInfo info(path);
+  if (info.isDir()) {
+    error = QStringLiteral("%1: cannot read %2 (it is a directory)").arg(shown, what);
+    return std::nullopt;
+  }
+  const QString tooLarge = QStringLiteral("%1: %2 is larger than the limit of %3").arg(shown, what, byteLimitText(maxBytes));
+  if (info.isFile() && info.size() > maxBytes) {
+    error = tooLarge;
+    return std::nullopt;
+  }
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) {
+    error = QStringLiteral("%1: cannot read %2 (%3)").arg(shown, what, file.errorString());
+    return std::nullopt;
+  }
+  // Read in chunks, never more than maxBytes + 1: devices and pipes report no size.
+  QByteArray contents;
+  while (true) {
+    const qint64 want = std::min<qint64>(1 << 20, maxBytes + 1 - contents.size());
+    const QByteArray chunk = file.read(want);
+    if (chunk.isEmpty()) {
+      if (file.error() != QFileDevice::NoError) {
+        error = QStringLiteral("%1: cannot read %2 (%3)").arg(shown, what, file.errorString());
+        return std::nullopt;
+      }
+      break;  // end of file
+    }
+    contents += chunk;
+    if (contents.size() > maxBytes) {
+      error = tooLarge;
+      return std::nullopt;
+    }
+  }
+  return contents;
+}
+
+QString checkOutputPath(const QString& path) {
+  const QString shown = clip(path);
+  if (path == "-") return QStringLiteral("'-': writing to stdout is not supported; expected a file path");
+  const QFileInfo info(path);
+  // The standard streams by name: /dev/stdout redirected to a file resolves to a regular file,
+  // which would be replaced behind the shell's back and lose the summary line.
+  const QString absolute = info.absoluteFilePath();
+  if (absolute == "/dev/stdout" || absolute == "/dev/stderr" || absolute == "/dev/stdin" ||
+      absolute.startsWith("/dev/fd/") || absolute.startsWith("/proc/")) {
+    return QStringLiteral("%1: standard streams and /proc are not supported; expected a regular file path").arg(shown);
+  }
+  if (info.exists() && !info.isFile()) {  // QFileInfo follows symbolic links
+    const QString kind = info.isDir() ? "a directory" : "not a regular file (a device, fifo or socket)";
+    return QStringLiteral("%1: is %2; expected a regular file path to create or replace").arg(shown, kind);
+  }
+  // QSaveFile writes next to the file a symbolic link points to: probe that directory.
+  const QDir dir = info.exists() ? QFileInfo(info.canonicalFilePath()).absoluteDir() : info.absoluteDir();
+  if (!dir.exists()) {
+    return QStringLiteral("%1: the directory %2 does not exist").arg(shown, clip(dir.path()));
+  }
+  // Create (and remove) a file next to the output: the real test of writability (permissions,
+  // read-only mounts), as QSaveFile will create its temporary file there.
+  QTemporaryFile probe(dir.filePath(".scorescope-probe-XXXXXX"));
+  if (!probe.open()) {
+    return QStringLiteral("%1: cannot create files in %2 (%3)").arg(shown, clip(dir.path()), probe.errorString());
+  }
+  return {};
+}
+
 QString writeFileAtomically(const QString& path, const QByteArray& contents) {
+  if (const QString invalid = checkOutputPath(path); !invalid.isEmpty()) return invalid;
   QSaveFile file(path);
   if (!file.open(QIODevice::WriteOnly)) {
-    return QStringLiteral("%1: cannot open for writing (%2)").arg(path, file.errorString());
+    return QStringLiteral("%1: cannot open for writing (%2)").arg(clip(path), file.errorString());
   }
   if (file.write(contents) != contents.size() || !file.commit()) {
-    return QStringLiteral("%1: write failed (%2)").arg(path, file.errorString());
+    return QStringLiteral("%1: write failed (%2)").arg(clip(path), file.errorString());
   }
   return {};
 }

@@ -1,9 +1,42 @@
 #pragma once
-// Atomic text output: the file appears complete or not at all (QSaveFile writes a temporary
-// file and renames it on commit), so a failed run never leaves a half-written result.
+// Bounded input and atomic output for the CLI's files.
+//   Input: every file is read with a size limit, so an endless source (/dev/zero, a pipe that
+//   never ends) fails with an error naming the limit instead of exhausting memory.
+//   Output: the file appears complete or not at all (QSaveFile writes a temporary file and
+//   renames it on commit), so a failed run never leaves a half-written result. Only regular
+//   files are written: an existing device, directory or fifo is refused (so is "-"; stdout
+//   carries the summary line), and the path is checked before any computation.
+#include <QByteArray>
 #include <QString>
+#include <optional>
 
 namespace scorescope::io {
+
+// Limits on input files. A mixture file is a few hundred bytes per component. A points CSV holds
+// at most kMaxParticles (10^7) rows; at full precision a row of x,y,label is <= ~52 bytes and a
+// row of score output x,y,sx,sy ~96, so 1 GiB reads back anything the CLI writes.
+inline constexpr qint64 kMaxJsonBytes = 16LL << 20;   // 16 MiB
+inline constexpr qint64 kMaxCsvBytes = 1LL << 30;     // 1 GiB
+inline constexpr qint64 kMaxCsvLineBytes = 1LL << 20; // 1 MiB: no valid row comes close
+
+// `text` made safe to echo in a one-line message: control characters (line breaks, tabs, NUL)
+// become '?', and anything past `max` characters is cut and marked with "...".
+QString clip(const QString& text, int max = 60);
+QString clip(const QByteArray& text, int max = 60);
+
+// "16 MiB", "1 GiB".
+QString byteLimitText(qint64 bytes);
+
+// Reads all of `path` (a regular file, device or pipe; not a directory), at most `maxBytes`.
+// On failure returns nothing and sets `error` to one line naming the file (`what`: "mixture
+// file", "points file") and, when too large, the limit.
+std::optional<QByteArray> readFileBounded(const QString& path, qint64 maxBytes, const QString& what,
+                                          QString& error);
+
+// Checks that `path` can be written before any work is done: not "-", not an existing
+// non-regular file (device, directory, fifo, socket), and its directory exists and accepts a
+// new file. Returns an empty string when fine, otherwise one line naming the path.
+QString checkOutputPath(const QString& path);
 
 // Returns an empty string on success, otherwise one line naming the path and the reason.
 QString writeFileAtomically(const QString& path, const QByteArray& contents);

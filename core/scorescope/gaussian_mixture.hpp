@@ -22,9 +22,23 @@ struct MixtureComponent {
   bool operator==(const MixtureComponent&) const = default;
 };
 
+// Limits on user-supplied components. They keep every quantity the samplers, scores and
+// likelihoods compute finite in double precision: |x - a mu|^2 / lambda_min stays below ~1e36,
+// log det C and the normaliser stay small, and a 2x2 determinant or inverse keeps at least six
+// significant digits (relative error ~ 1e-16 x condition number). Far wider than any teaching
+// target (the presets use |mu| <= 4, variances ~ 0.06).
+inline constexpr double kMaxMixtureMean = 1e6;       // |mu_x|, |mu_y|; also the CLI's point limit
+inline constexpr double kMaxMixtureWeight = 1e12;    // weights are relative (normalised to sum 1)
+inline constexpr double kMinCovEigenvalue = 1e-12;   // std >= 1e-6
+inline constexpr double kMaxCovEigenvalue = 1e12;    // std <= 1e6
+inline constexpr double kMaxCovCondition = 1e10;     // lambda_max / lambda_min
+inline constexpr int kMaxMixtureLabel = 255;         // = kMaxLabel (scene.hpp); labels index arrays
+
 // Checks user-supplied components and returns one line naming the offending field and the
-// allowed values, or nothing when valid: at least one component; finite means; weights >= 0
-// summing to a positive number; symmetric positive-definite covariances; labels >= 0.
+// allowed values, or nothing when valid: at least one component; means within
+// +-kMaxMixtureMean; weights in [0, kMaxMixtureWeight] summing to a positive number; symmetric
+// positive-definite covariances with eigenvalues in [kMinCovEigenvalue, kMaxCovEigenvalue] and
+// condition number <= kMaxCovCondition; labels in [0, kMaxMixtureLabel].
 std::optional<std::string> validateMixture(const std::vector<MixtureComponent>& components);
 
 class GaussianMixture final : public Target {

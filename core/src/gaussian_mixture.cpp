@@ -18,6 +18,12 @@ std::string formatMatrix(const Eigen::Matrix2d& m) {
   return out.str();
 }
 
+std::string formatNumber(double value) {
+  std::ostringstream out;
+  out << value;  // 6 significant digits: 1e+308, not 309 digits
+  return out.str();
+}
+
 // Per-component constants of p_t at one (a, s): centre a mu, precision C^{-1} and the
 // log normaliser log w - log(2 pi) - log det C / 2.
 struct NoisedComponent {
@@ -34,17 +40,34 @@ std::optional<std::string> validateMixture(const std::vector<MixtureComponent>& 
   for (std::size_t k = 0; k < components.size(); ++k) {
     const MixtureComponent& c = components[k];
     const std::string field = "components[" + std::to_string(k) + "].";
-    if (!std::isfinite(c.weight) || c.weight < 0.0) {
-      return field + "weight: expected a finite number >= 0, got " + std::to_string(c.weight);
+    if (!(c.weight >= 0.0 && c.weight <= kMaxMixtureWeight)) {
+      return field + "weight: expected a number in [0, 1e12] (relative; normalised to sum 1), got " +
+             formatNumber(c.weight);
     }
-    if (!c.mean.allFinite()) return field + "mean: expected two finite numbers";
+    if (!(std::abs(c.mean.x()) <= kMaxMixtureMean && std::abs(c.mean.y()) <= kMaxMixtureMean)) {
+      return field + "mean: expected two finite numbers in [-1e6, 1e6]";
+    }
     const Eigen::Matrix2d& s = c.cov;
-    if (!s.allFinite() || std::abs(s(0, 1) - s(1, 0)) > 1e-12 * (1.0 + s.cwiseAbs().maxCoeff()) ||
-        s(0, 0) <= 0.0 || s.determinant() <= 0.0) {
-      return field + "cov: expected a symmetric positive-definite [[a,b],[b,c]] (a > 0, a*c - b*b > 0), got " +
-             formatMatrix(s);
+    const std::string covField = field + "cov: expected a symmetric positive-definite [[a,b],[b,c]] ";
+    // Entries first: bounded entries keep a*c - b*b and the eigenvalues below free of overflow.
+    if (!(s.cwiseAbs().maxCoeff() <= kMaxCovEigenvalue) ||
+        std::abs(s(0, 1) - s(1, 0)) > 1e-12 * (1.0 + s.cwiseAbs().maxCoeff()) || s(0, 0) <= 0.0 ||
+        s.determinant() <= 0.0) {
+      return covField + "(a > 0, a*c - b*b > 0, entries within +-1e12), got " + formatMatrix(s);
     }
-    if (c.label < 0) return field + "label: expected an integer >= 0, got " + std::to_string(c.label);
+    // Eigenvalues of the symmetric 2x2: the larger one is accurate; the smaller from det / larger.
+    const double b = 0.5 * (s(0, 1) + s(1, 0));
+    const double largest = 0.5 * (s(0, 0) + s(1, 1)) + std::hypot(0.5 * (s(0, 0) - s(1, 1)), b);
+    const double smallest = (s(0, 0) * s(1, 1) - b * b) / largest;
+    if (!(smallest >= kMinCovEigenvalue && largest <= kMaxCovEigenvalue)) {
+      return covField + "with eigenvalues in [1e-12, 1e12], got " + formatMatrix(s);
+    }
+    if (!(largest <= kMaxCovCondition * smallest)) {
+      return covField + "with condition number (largest / smallest eigenvalue) <= 1e10, got " + formatMatrix(s);
+    }
+    if (c.label < 0 || c.label > kMaxMixtureLabel) {
+      return field + "label: expected an integer in [0, 255], got " + std::to_string(c.label);
+    }
     total += c.weight;
   }
   if (!(total > 0.0)) return "components[].weight: expected weights summing to a positive number, got 0";

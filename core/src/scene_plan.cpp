@@ -9,6 +9,7 @@
 #include "scorescope/time_grid.hpp"
 
 namespace scorescope {
+static_assert(kMaxMixtureLabel == kMaxLabel, "mixture files and --class share one label range");
 namespace {
 
 std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKind kind, int label,
@@ -141,11 +142,18 @@ std::vector<RunResult> executeRuns(const ScenePlan& plan, const SampledScene& sc
 }
 
 Labels mostLikelyClass(const Target& target, const Points& x) {
-  if (target.labelCount() <= 1 || x.rows() == 0) return {};
-  const Eigen::MatrixXd posterior =
-      target.evaluate(x, 1.0, kMinNoiseLevel, {.classPosterior = true}).classPosterior;
+  const int classes = target.labelCount();
+  if (classes <= 1 || x.rows() == 0) return {};
+  // The posterior is n x classes doubles: evaluate it in blocks of at most ~16 MB, so a large
+  // batch with many (up to kMaxLabel + 1) classes never needs n x classes memory at once.
+  const Eigen::Index block = std::max<Eigen::Index>(1, (Eigen::Index(1) << 21) / classes);
   Labels labels(x.rows());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) posterior.row(i).maxCoeff(&labels(i));
+  for (Eigen::Index begin = 0; begin < x.rows(); begin += block) {
+    const Eigen::Index rows = std::min(block, x.rows() - begin);
+    const Eigen::MatrixXd posterior =
+        target.evaluate(x.middleRows(begin, rows), 1.0, kMinNoiseLevel, {.classPosterior = true}).classPosterior;
+    for (Eigen::Index i = 0; i < rows; ++i) posterior.row(i).maxCoeff(&labels(begin + i));
+  }
   return labels;
 }
 
