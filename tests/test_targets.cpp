@@ -67,7 +67,7 @@ class TestTargets : public QObject {
 void TestTargets::mixtureMatchesReferenceScores() {
   const auto mixture = test::referenceMixture();
   int checked = 0;
-  for (const auto& row : test::readCsv(test::sharedPath("reference/mixture_scores.csv"))) {
+  for (const auto& row : test::readCsv(test::testDataPath("mixture_scores.csv"))) {
     ProcessKind kind{};
     QVERIFY(parseProcessKind(row.at("process").toStdString(), kind));
     const Process p(kind);
