@@ -1,7 +1,7 @@
 #pragma once
 // Everything a view of the viewport depends on, as one plain value the panels edit. The Scene
 // compares the new value with the old one to decide what to recompute: moving the time slider
-// re-draws, changing the sampler re-samples (DESIGN.md, "Data flow").
+// re-draws, changing the sampler re-samples.
 #include <string>
 
 #include "render/arrow_field.hpp"
