@@ -155,7 +155,7 @@ void TestCli::forwardScoreAndNllForms() {
 
 void TestCli::mixtureFileTarget() {
   const QString out = path("from-file.csv");
-  const Run run = scorescopeRun({"sample", "--target", test::sharedPath("reference/mixture.json"), "--process", "ve",
+  const Run run = scorescopeRun({"sample", "--target", test::testDataPath("mixture.json"), "--process", "ve",
                                  "--sampler", "pc", "--steps", "100", "--n", "300", "--seed", "4", "--out", out});
   QVERIFY2(run.exitCode == 0, qPrintable(run.err));
   QCOMPARE(test::readCsv(out).size(), std::size_t(300));

@@ -26,7 +26,7 @@ class TestProcess : public QObject {
 
 void TestProcess::matchesReferenceCoefficients() {
   int checked = 0;
-  for (const auto& row : test::readCsv(test::sharedPath("reference/coefficients.csv"))) {
+  for (const auto& row : test::readCsv(test::testDataPath("coefficients.csv"))) {
     ProcessKind kind{};
     QVERIFY2(parseProcessKind(row.at("process").toStdString(), kind), qPrintable(row.at("process")));
     const Process process(kind);

@@ -1,6 +1,9 @@
 // Counter-based randomness: statistics of the normals, stream independence, and results that do
 // not depend on the number of threads.
 #include <QTest>
+#include <algorithm>
+#include <cmath>
+#include <vector>
 
 #include "scorescope/allocator.hpp"
 #include "scorescope/parallel.hpp"
@@ -38,13 +41,43 @@ void TestRng::normalsHaveUnitMoments() {
   QVERIFY(std::abs(u.mean() - 0.5) < 5 * std::sqrt(1.0 / 12 / n));
 }
 
+namespace {
+// Kolmogorov-Smirnov statistic sup |F_n - Phi| of a sample against N(0, 1).
+double ksAgainstNormal(Eigen::VectorXd x) {
+  std::sort(x.begin(), x.end());
+  const double n = double(x.size());
+  double d = 0.0;
+  for (Eigen::Index i = 0; i < x.size(); ++i) {
+    const double phi = 0.5 * std::erfc(-x(i) / std::sqrt(2.0));
+    d = std::max({d, double(i + 1) / n - phi, phi - double(i) / n});
+  }
+  return d;
+}
+}  // namespace
+
+// Seeds, streams and derived generators must each give N(0, 1) draws (KS statistic of 20000
+// draws below 1.95 / sqrt(n), the 0.1% critical value) that are different AND uncorrelated with each
+// other (sample correlation below 5 / sqrt(n)); a generator returning one fixed sequence, or a
+// seed ignored, fails.
 void TestRng::streamsAreReproducibleAndDistinct() {
+  const Eigen::Index n = 20000;
   const CounterRng rng(5);
-  QVERIFY(rng.normals(100, 1) == CounterRng(5).normals(100, 1));
-  QVERIFY(rng.normals(100, 1) != rng.normals(100, 2));
-  QVERIFY(rng.derive(1).normals(100, 0) != rng.derive(2).normals(100, 0));
-  QVERIFY(CounterRng(6).normals(100, 1) != rng.normals(100, 1));
-  // Row i depends only on (seed, stream, i): a prefix of a larger batch is the smaller batch.
+  const std::vector<Points> draws = {rng.normals(n, 1), rng.normals(n, 2), rng.derive(1).normals(n, 0),
+                                     rng.derive(2).normals(n, 0), CounterRng(6).normals(n, 1),
+                                     CounterRng(0).normals(n, 1)};
+  for (std::size_t i = 0; i < draws.size(); ++i) {
+    for (int j = 0; j < 2; ++j) {
+      const double ks = ksAgainstNormal(draws[i].col(j));
+      QVERIFY2(ks < 1.95 / std::sqrt(double(n)), qPrintable(QStringLiteral("draw %1 column %2: KS %3").arg(i).arg(j).arg(ks)));
+    }
+    for (std::size_t k = 0; k < i; ++k) {
+      const double correlation = draws[i].col(0).dot(draws[k].col(0)) / double(n);
+      QVERIFY2(std::abs(correlation) < 5.0 / std::sqrt(double(n)),
+               qPrintable(QStringLiteral("draws %1 and %2: correlation %3").arg(i).arg(k).arg(correlation)));
+    }
+  }
+  // Row i depends only on (seed, stream, i): a prefix of a larger batch is the smaller batch,
+  // whatever the batch size (the parallel split differs).
   QVERIFY(rng.normals(1000, 4).topRows(10) == rng.normals(10, 4));
 }
 

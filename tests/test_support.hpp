@@ -1,6 +1,6 @@
 #pragma once
-// Shared helpers for the numeric suites: the team's float64 reference data in ../shared and
-// small utilities. Reference values are an independent computation of MATH.md.
+// Helpers for the numeric suites: the float64 reference data in tests/data (an independent
+// Python computation of docs/math.md, see tests/data/README.md) and small utilities.
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,8 +17,9 @@
 
 namespace scorescope::test {
 
-inline QString sharedPath(const QString& relative) {
-  return QStringLiteral(SCORESCOPE_SHARED_DIR "/") + relative;
+// A file of tests/data, e.g. testDataPath("coefficients.csv").
+inline QString testDataPath(const QString& relative) {
+  return QStringLiteral(SCORESCOPE_TEST_DATA_DIR "/") + relative;
 }
 
 // Rows of a CSV file with a header, as maps from column name to text.
@@ -37,10 +38,10 @@ inline std::vector<std::map<QString, QString>> readCsv(const QString& path) {
   return rows;
 }
 
-// The reference mixture of ../shared/reference/mixture.json, parsed here independently of app/io.
+// The reference mixture of tests/data/mixture.json, parsed here independently of app/io.
 inline std::shared_ptr<GaussianMixture> referenceMixture() {
-  QFile file(sharedPath("reference/mixture.json"));
-  if (!file.open(QIODevice::ReadOnly)) qFatal("cannot read reference/mixture.json");
+  QFile file(testDataPath("mixture.json"));
+  if (!file.open(QIODevice::ReadOnly)) qFatal("cannot read %s", qPrintable(file.fileName()));
   const QJsonArray list = QJsonDocument::fromJson(file.readAll()).object()["components"].toArray();
   std::vector<MixtureComponent> components;
   for (const QJsonValue& v : list) {

@@ -1,6 +1,6 @@
 #pragma once
 // Gaussian mixture p_0 = sum_k w_k N(mu_k, S_k) with optional class labels.
-// Its noised marginal is again a mixture (MATH.md, "Exact scores"):
+// Its noised marginal is again a mixture (docs/math.md, "Exact scores"):
 //   p_t = sum_k w_k N(a mu_k, C_k),  C_k = a^2 S_k + s^2 I,
 //   grad log p_t(x) = sum_k r_k(x) C_k^{-1} (a mu_k - x),  r_k = responsibilities,
 //   Hessian log p_t = sum_k r_k (g_k g_k^T - C_k^{-1}) - score score^T,  g_k = C_k^{-1}(a mu_k - x),

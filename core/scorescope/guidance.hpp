@@ -1,5 +1,5 @@
 #pragma once
-// Guidance as wrappers around ScoreModel (MATH.md, "Guidance").
+// Guidance as wrappers around ScoreModel (docs/math.md, "Guidance").
 //
 // Classifier guidance (Dhariwal & Nichol 2021), scale gamma:
 //   score_gamma = score(x) + gamma grad log p_t(y | x);  eps~ = eps_hat - gamma s grad log p_t(y | x).

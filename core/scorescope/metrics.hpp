@@ -1,5 +1,5 @@
 #pragma once
-// Sample-quality metrics and likelihoods (MATH.md, "Likelihood and metrics").
+// Sample-quality metrics and likelihoods (docs/math.md, "Likelihood and metrics").
 #include <functional>
 
 #include "scorescope/points.hpp"
@@ -31,7 +31,7 @@ Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x, dou
 LogDensityFn gaussianPrior(const Process& process);
 
 // E_{x ~ p_t} |s_theta - s_exact|^2 weighted by s(t)^2, averaged over `times` uniform t in
-// [tMin, 1] with `particles` exact samples each (MATH.md score error).
+// [tMin, 1] with `particles` exact samples each (docs/math.md, "Score error").
 double weightedScoreError(const ScoreModel& model, const ScoreModel& exact, const Target& target,
                           int times, Eigen::Index particles, double tMin, const CounterRng& rng);
 

@@ -1,5 +1,5 @@
 #pragma once
-// The four parametrizations of one model (MATH.md). With a = a(t), s = s(t) and x = a x0 + s eps:
+// The four parametrizations of one model (docs/math.md). With a = a(t), s = s(t) and x = a x0 + s eps:
 //   score  grad log p_t(x) = (a D(x) - x) / s^2 = -eps_hat(x) / s
 //   denoiser (Tweedie)  D(x) = E[x0 | x_t = x] = (x - s eps_hat) / a
 //   noise   eps_hat = -s score

@@ -1,5 +1,5 @@
 #pragma once
-// Forward noising processes of MATH.md: x_t = a(t) x0 + s(t) eps, eps ~ N(0, I), t in [0, 1]
+// Forward noising processes of docs/math.md: x_t = a(t) x0 + s(t) eps, eps ~ N(0, I), t in [0, 1]
 // for every process, with the SDE dx = f(t) x dt + g(t) dw whose marginals these are.
 //
 //   DDPM (Ho et al. 2020), discrete k = 1..T, t = k/T:  a = sqrt(abar_k), s = sqrt(1 - abar_k),

@@ -1,6 +1,7 @@
 // The renderers with no window system at all: a surfaceless EGL context (Mesa) and an FBO, the
-// setup a headless exporter uses (DESIGN.md). Proves the render library needs only a current
-// GL 3.3 context: no Qt GUI, no X server. Skips when EGL surfaceless is unavailable.
+// setup a headless exporter uses. Proves the render library needs only a current
+// GL 3.3 context: no Qt GUI, no X server. Fails when EGL surfaceless is unavailable
+// (skips with SCORESCOPE_SKIP_GL_TESTS=1, see gl_test_main.hpp).
 #include <epoxy/egl.h>
 #include <epoxy/gl.h>
 
