@@ -3,6 +3,9 @@
 // the frame builder lays out the panes of each lesson. Runs on the offscreen platform.
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QThread>
 #include <atomic>
@@ -209,6 +212,38 @@ class TestSession : public QObject {
     QCOMPARE(frames.build(session, 800, 600).front().title, std::string("sampling..."));
     session.waitForRuns();
     QCOMPARE(frames.build(session, 800, 600).size(), std::size_t(4));
+  }
+
+  void theViewportAndTheCommandLineRunTheSameScene() {
+    // One run path: the guidance lesson's run and `scorescope sample` with the same settings
+    // give bit-identical particles (the CLI writes 17 significant digits).
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance, 300);
+    s.sampled.sampler = defaultSamplerSettings(SamplerKind::Ddim);
+    s.sampled.sampler.steps = 20;
+    s.sampled.guidance = {GuidanceKind::ClassifierFree, 2, 3.0, {}};
+    s.sampled.seed = 11;
+    session.setScene(s);
+    session.waitForRuns();
+    QVERIFY(session.shown());
+    const Points& gui = session.shown()->runs.front().trajectory.final;
+    QTemporaryDir dir;
+    const QString out = dir.filePath("cli.csv");
+    QProcess cli;
+    cli.start(SCORESCOPE_BINARY, {"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ddim",
+                                  "--steps", "20", "--n", "300", "--seed", "11", "--class", "2", "--guidance",
+                                  "cfg", "--scale", "3", "--out", out});
+    QVERIFY(cli.waitForFinished(60000));
+    QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 301);
+    for (int i = 0; i < 300; ++i) {
+      const QList<QByteArray> f = lines[i + 1].split(',');
+      QCOMPARE(f[0].toDouble(), gui(i, 0));
+      QCOMPARE(f[1].toDouble(), gui(i, 1));
+    }
   }
 
   void theForwardPaneShowsXtOfTheData() {
