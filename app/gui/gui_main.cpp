@@ -15,6 +15,7 @@
 #include "gui/frame_stats.hpp"
 #include "gui/main_window.hpp"
 #include "gui/viewport_window.hpp"
+#include "io/text_file.hpp"
 #include "scorescope/presets.hpp"
 
 namespace scorescope::gui {
@@ -83,7 +84,7 @@ bool readInt(const QCommandLineParser& parser, const QString& name, long long lo
   out = parser.value(name).toLongLong(&ok);
   if (ok && out >= lo && out <= hi) return true;
   error = QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'")
-              .arg(name).arg(lo).arg(hi).arg(parser.value(name).left(60));
+              .arg(name).arg(lo).arg(hi).arg(io::clip(parser.value(name)));
   return false;
 }
 
@@ -91,7 +92,7 @@ bool readDouble(const QCommandLineParser& parser, const QString& name, double& o
   bool ok = false;
   out = parser.value(name).toDouble(&ok);
   if (ok && std::isfinite(out)) return true;
-  error = QStringLiteral("--%1: expected a number, got '%2'").arg(name, parser.value(name).left(60));
+  error = QStringLiteral("--%1: expected a number, got '%2'").arg(name, io::clip(parser.value(name)));
   return false;
 }
 
@@ -116,12 +117,12 @@ QString applyFlags(const QCommandLineParser& parser, Scene& s) {
     } else if (makePreset(name)) {
       x.target.preset = name;
     } else {
-      return "--target: unknown '" + parser.value("target").left(60) + "'; expected one of " +
+      return "--target: unknown '" + io::clip(parser.value("target")) + "'; expected one of " +
              QString::fromStdString(presetNames()) + ", draw";
     }
   }
   if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), x.process)) {
-    return "--process: unknown '" + parser.value("process").left(60) + "'; expected one of " +
+    return "--process: unknown '" + io::clip(parser.value("process")) + "'; expected one of " +
            QString::fromStdString(processNames());
   }
   if (parser.isSet("particles")) {
@@ -135,7 +136,7 @@ QString applyFlags(const QCommandLineParser& parser, Scene& s) {
   if (parser.isSet("sampler")) {
     SamplerKind kind{};
     if (!parseSamplerKind(parser.value("sampler").toStdString(), kind)) {
-      return "--sampler: unknown '" + parser.value("sampler").left(60) + "'; expected one of " +
+      return "--sampler: unknown '" + io::clip(parser.value("sampler")) + "'; expected one of " +
              QString::fromStdString(samplerNames());
     }
     x.sampler = defaultSamplerSettings(kind);
@@ -154,7 +155,7 @@ QString applyFlags(const QCommandLineParser& parser, Scene& s) {
   if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
   if (parser.isSet("contours")) s.display.layers.contours = true;
   // What needs the whole scene: ranges of the sampler settings, the class exists, ...
-  if (const ScenePlan plan = planScene(x); !plan.ok()) return QString::fromStdString(plan.error);
+  if (const ScenePlan plan = planScene(x); !plan.ok()) return "--" + QString::fromStdString(plan.error);
   return {};
 }
 
@@ -216,7 +217,7 @@ int runGui(int argc, char** argv) {
     }
     if (!okW || !okH || w < 640 || h < 400 || w > 8192 || h > 8192) {
       return fail("--size: expected WxH with W in [640, 8192] and H in [400, 8192], got '" +
-                  parser.value("size").left(60) + "'");
+                  io::clip(parser.value("size")) + "'");
     }
   }
   double position = -1.0;
@@ -224,6 +225,12 @@ int runGui(int argc, char** argv) {
     bool ok = false;
     position = parser.value("position").toDouble(&ok);
     if (!ok || !(position >= 0.0 && position <= 1.0)) return fail("--position: expected a number in [0, 1]");
+  }
+  // The output path is checked before anything is sampled (and never replaces a device node).
+  if (parser.isSet("screenshot")) {
+    if (const QString problem = io::checkOutputPath(parser.value("screenshot")); !problem.isEmpty()) {
+      return fail("--screenshot: " + problem);
+    }
   }
   long long frames = 0;
   QString error;

@@ -246,6 +246,37 @@ class TestSession : public QObject {
     }
   }
 
+  void badViewportFlagsGetOneLineAndExitCode2_data() {
+    QTest::addColumn<QStringList>("args");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("lesson") << QStringList{"--lesson", "9"} << "--lesson: expected an integer in [1, 5], got '9'";
+    QTest::newRow("particles") << QStringList{"--particles", "1e9"} << "--particles: expected an integer in [1, 10000000]";
+    QTest::newRow("scale") << QStringList{"--lesson", "5", "--scale", "nan"} << "--scale: expected a number, got 'nan'";
+    QTest::newRow("class") << QStringList{"--lesson", "5", "--class", "9"} << "--class: expected an integer in [0, 7], got 9";
+    QTest::newRow("sampler") << QStringList{"--sampler", "ode-hune"} << "--sampler: unknown 'ode-hune'; expected one of ddpm,";
+    QTest::newRow("target") << QStringList{"--target", QString(500, 'x')} << "--target: unknown '" + QString(60, 'x') + "...'";
+    QTest::newRow("size") << QStringList{"--size", "10x10"} << "--size: expected WxH with W in [640, 8192]";
+    QTest::newRow("screenshot onto a device") << QStringList{"--screenshot", "/dev/null"} << "--screenshot: /dev/null: is not a regular file";
+    QTest::newRow("screenshot into a missing folder") << QStringList{"--screenshot", "/nonexistent/x.png"} << "--screenshot: /nonexistent/x.png: the directory";
+  }
+  void badViewportFlagsGetOneLineAndExitCode2() {
+    QFETCH(QStringList, args);
+    QFETCH(QString, message);
+    QProcess app;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert("QT_QPA_PLATFORM", "offscreen");
+    app.setProcessEnvironment(env);
+    app.start(SCORESCOPE_BINARY, args);
+    QVERIFY(app.waitForFinished(30000));
+    QCOMPARE(app.exitCode(), 2);
+    QStringList lines;
+    for (const QString& line : QString::fromUtf8(app.readAllStandardError()).split('\n', Qt::SkipEmptyParts)) {
+      if (!line.startsWith("QStandardPaths")) lines << line;  // Qt's own note about XDG_RUNTIME_DIR
+    }
+    QCOMPARE(lines.size(), 1);
+    QVERIFY2(lines[0].startsWith("scorescope: " + message), qPrintable(lines[0]));
+  }
+
   void theForwardPaneShowsXtOfTheData() {
     Session session;
     session.setScene(lessonScene(Lesson::ForwardNoising, 500));
