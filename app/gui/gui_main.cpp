@@ -108,12 +108,7 @@ QString applyFlags(const QCommandLineParser& parser, Scene& s) {
   if (parser.isSet("target")) {
     const std::string name = parser.value("target").toStdString();
     if (name == "draw") {
-      x.target.source = TargetSource::PointCloud;
-      const PointSet three = makeThreePoints();
-      for (Eigen::Index i = 0; i < three.points.rows(); ++i) {
-        x.target.points.emplace_back(three.points(i, 0), three.points(i, 1));
-        x.target.labels.push_back(three.labels(i));
-      }
+      x.target = threePointsDrawing();
     } else if (makePreset(name)) {
       x.target.preset = name;
     } else {

@@ -115,14 +115,8 @@ void Panels::sceneSection(Session& session, Scene& s) {
   const int count = target.source == TargetSource::Mixture ? edited + 1 : edited;
   if (comboIndex("target", index, menu.data(), count)) {
     if (index == draw) {
+      if (target.points.empty()) target = threePointsDrawing();  // the lecture's three points
       target.source = TargetSource::PointCloud;
-      if (target.points.empty()) {  // start from the lecture's three points
-        const PointSet three = makeThreePoints();
-        for (Eigen::Index i = 0; i < three.points.rows(); ++i) {
-          target.points.emplace_back(three.points(i, 0), three.points(i, 1));
-          target.labels.push_back(three.labels(i));
-        }
-      }
     } else if (index < draw) {
       target.source = TargetSource::Preset;
       target.preset = kPresetNames[static_cast<std::size_t>(index)];

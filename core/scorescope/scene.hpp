@@ -38,6 +38,10 @@ struct TargetSpec {
   bool operator==(const TargetSpec&) const = default;
 };
 
+// A drawn target (TargetSource::PointCloud) holding the lecture's three points (makeThreePoints):
+// what "draw" starts from before the user adds points.
+TargetSpec threePointsDrawing();
+
 // What drives the samplers. A learned model joins here as a second source.
 enum class ScoreSource { Exact };
 

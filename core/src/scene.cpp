@@ -39,6 +39,17 @@ const char* lessonTitle(Lesson lesson) {
   throw std::logic_error("lessonTitle(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
 
+TargetSpec threePointsDrawing() {
+  TargetSpec spec;
+  spec.source = TargetSource::PointCloud;
+  const PointSet three = makeThreePoints();
+  for (Eigen::Index i = 0; i < three.points.rows(); ++i) {
+    spec.points.emplace_back(three.points(i, 0), three.points(i, 1));
+    spec.labels.push_back(three.labels(i));
+  }
+  return spec;
+}
+
 SampledScene enterLesson(SampledScene s, Lesson lesson) {
   s.lesson = lesson;
   switch (lesson) {
