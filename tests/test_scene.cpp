@@ -7,6 +7,8 @@
 #include <set>
 
 #include "scorescope/empirical_set.hpp"
+#include "scorescope/guidance.hpp"
+#include "scorescope/metrics.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/samplers.hpp"
 #include "scorescope/scene.hpp"
@@ -88,6 +90,15 @@ class TestScene : public QObject {
     s = defaultSamplerSettings(SamplerKind::OdeHeun);
     s.steps = 0;
     QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runSampler(model, s, x, CounterRng(0)));
+    // Other entry points that used to check with assert() only (gone in Release builds).
+    RecordOptions record;
+    record.pathIndices = {7};  // x has 4 rows
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, runSampler(model, defaultSamplerSettings(SamplerKind::OdeEuler), x,
+                                                               CounterRng(0), record));
+    const auto drawn = std::make_shared<EmpiricalSet>(Points::Zero(2, 2), Labels::Zero(2).eval());
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ClassifierGuidance(drawn, Process(ProcessKind::Vp), 3, 1.0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, slicedWasserstein(x, Points(0, 2), 1, 8, 0));
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument, GaussianMixture(std::vector<MixtureComponent>{}));
   }
 
   void eachLessonPlansTheRunsItShows() {

@@ -1,7 +1,7 @@
 #include "scorescope/empirical_set.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include <stdexcept>
 #include <cmath>
 #include <numbers>
 
@@ -14,16 +14,15 @@ constexpr Eigen::Index kBlock = 64;
 
 EmpiricalSet::EmpiricalSet(Points points, Labels labels)
     : points_(std::move(points)), labels_(std::move(labels)) {
-  assert(points_.rows() > 0 && "EmpiricalSet: expected at least one point");
+  if (!(points_.rows() > 0)) throw std::invalid_argument("EmpiricalSet: expected at least one point");
   if (labels_.size() == 0) labels_ = Labels::Zero(points_.rows());
-  assert(labels_.size() == points_.rows() && labels_.minCoeff() >= 0 &&
-         "EmpiricalSet: expected one label >= 0 per point");
+  if (!(labels_.size() == points_.rows() && labels_.minCoeff() >= 0)) throw std::invalid_argument("EmpiricalSet: expected one label >= 0 per point");
   labelCount_ = labels_.maxCoeff() + 1;
 }
 
 FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
                                    FieldRequest request) const {
-  assert(s > 0.0 && "EmpiricalSet::evaluate(): expected s > 0");
+  if (!(s > 0.0)) throw std::invalid_argument("EmpiricalSet::evaluate(): expected s > 0");
   const Eigen::Index n = x.rows();
   const Eigen::Index count = points_.rows();
   const double inv2s2 = 1.0 / (2.0 * s * s);

@@ -2,7 +2,7 @@
 
 #include <Eigen/Dense>
 #include <algorithm>
-#include <cassert>
+#include <stdexcept>
 #include <cmath>
 #include <numbers>
 #include <sstream>
@@ -76,10 +76,10 @@ std::optional<std::string> validateMixture(const std::vector<MixtureComponent>& 
 
 GaussianMixture::GaussianMixture(std::vector<MixtureComponent> components)
     : components_(std::move(components)) {
-  assert(!components_.empty() && "GaussianMixture: expected at least one component");
+  if (!(!components_.empty())) throw std::invalid_argument("GaussianMixture: expected at least one component");
   double total = 0.0;
   for (const MixtureComponent& c : components_) total += c.weight;
-  assert(total > 0.0 && "GaussianMixture: expected weights summing to a positive number");
+  if (!(total > 0.0)) throw std::invalid_argument("GaussianMixture: expected weights summing to a positive number");
   for (MixtureComponent& c : components_) {
     c.weight /= total;
     labelCount_ = std::max(labelCount_, c.label + 1);

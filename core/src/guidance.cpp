@@ -1,6 +1,5 @@
 #include "scorescope/guidance.hpp"
 
-#include <cassert>
 #include <stdexcept>
 
 #include "scorescope/parametrization.hpp"
@@ -10,7 +9,7 @@ namespace {
 
 std::shared_ptr<const Target> conditionalOf(const Target& target, int label) {
   std::shared_ptr<const Target> conditional = target.conditional(label);
-  assert(conditional && "ClassifierGuidance: expected a label that has data");
+  if (!(conditional)) throw std::invalid_argument("ClassifierGuidance: expected a label that has data");
   return conditional;
 }
 
@@ -22,7 +21,7 @@ Points exactClassLogPosteriorGradient(const Target& target, const Process& proce
   const double a = process.a(t);
   const double s = process.s(t);
   const std::unique_ptr<Target> conditional = target.conditional(label);
-  assert(conditional && "exactClassLogPosteriorGradient(): expected a label that has data");
+  if (!(conditional)) throw std::invalid_argument("exactClassLogPosteriorGradient(): expected a label that has data");
   return conditional->evaluate(x, a, s, {.score = true}).score -
          target.evaluate(x, a, s, {.score = true}).score;
 }

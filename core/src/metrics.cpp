@@ -1,7 +1,7 @@
 #include "scorescope/metrics.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include <stdexcept>
 #include <cmath>
 #include <numbers>
 #include <vector>
@@ -32,8 +32,7 @@ double quantile(const std::vector<double>& sorted, double q) {
 
 double slicedWasserstein(const Points& a, const Points& b, int order, int directions,
                          std::uint64_t seed) {
-  assert((order == 1 || order == 2) && a.rows() > 0 && b.rows() > 0 && directions > 0 &&
-         "slicedWasserstein(): expected order 1 or 2 and non-empty point sets");
+  if (!((order == 1 || order == 2) && a.rows() > 0 && b.rows() > 0 && directions > 0)) throw std::invalid_argument("slicedWasserstein(): expected order 1 or 2 and non-empty point sets");
   const CounterRng rng(seed);
   const std::size_t levels = static_cast<std::size_t>(std::max(a.rows(), b.rows()));
   double total = 0.0;
@@ -56,8 +55,7 @@ double slicedWasserstein(const Points& a, const Points& b, int order, int direct
 }
 
 double mmdSquared(const Points& a, const Points& b, double bandwidth) {
-  assert(a.rows() > 1 && b.rows() > 1 && bandwidth > 0.0 &&
-         "mmdSquared(): expected two sets of at least 2 points and bandwidth > 0");
+  if (!(a.rows() > 1 && b.rows() > 1 && bandwidth > 0.0)) throw std::invalid_argument("mmdSquared(): expected two sets of at least 2 points and bandwidth > 0");
   const double inv = 1.0 / (2.0 * bandwidth * bandwidth);
   // Row sums are computed in parallel and added serially, so the result is thread-count independent.
   auto kernelSum = [inv](const Points& x, const Points& y, bool skipDiagonal) {
@@ -79,7 +77,7 @@ double mmdSquared(const Points& a, const Points& b, double bandwidth) {
 
 Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x0, double t0, int steps,
                                    const LogDensityFn& logPrior) {
-  assert(steps >= 1 && t0 >= 0.0 && t0 < 1.0 && "pfOdeLogLikelihood(): expected steps >= 1, 0 <= t0 < 1");
+  if (!(steps >= 1 && t0 >= 0.0 && t0 < 1.0)) throw std::invalid_argument("pfOdeLogLikelihood(): expected steps >= 1, 0 <= t0 < 1");
   const Process& p = model.process();
   // The augmented ODE: dx/dt = f x - g^2 score / 2, d(ell)/dt = div of that drift.
   auto drift = [&](const Points& x, double t, Eigen::VectorXd& divergence) {

@@ -1,7 +1,6 @@
 #include "scorescope/process.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
@@ -26,7 +25,7 @@ double oneMinusExp(double x) { return -std::expm1(x); }
 Process::Process(ProcessKind kind, ProcessParams params) : kind_(kind), params_(params) {
   if (!isDiscrete()) return;
   const int steps = params_.ddpmSteps;
-  assert(steps >= 2 && "Process: expected ddpmSteps >= 2");
+  if (!(steps >= 2)) throw std::invalid_argument("Process: expected ddpmSteps >= 2");
   betas_.resize(static_cast<std::size_t>(steps));
   if (kind_ == ProcessKind::Ddpm) {
     for (int k = 1; k <= steps; ++k) {
@@ -130,15 +129,13 @@ Points Process::sampleForward(const Points& x0, double t, const CounterRng& rng)
 }
 
 Points Process::ddpmStep(const Points& xPrev, int k, const CounterRng& rng) const {
-  assert(isDiscrete() && k >= 1 && k <= params_.ddpmSteps &&
-         "Process::ddpmStep(): expected a DDPM process and 1 <= k <= T");
+  if (!(isDiscrete() && k >= 1 && k <= params_.ddpmSteps)) throw std::invalid_argument("Process::ddpmStep(): expected a DDPM process and 1 <= k <= T");
   const double beta = betas_[static_cast<std::size_t>(k - 1)];
   return std::sqrt(1.0 - beta) * xPrev + std::sqrt(beta) * rng.normals(xPrev.rows(), 0);
 }
 
 Process::Posterior Process::ddpmPosterior(int k) const {
-  assert(isDiscrete() && k >= 1 && k <= params_.ddpmSteps &&
-         "Process::ddpmPosterior(): expected a DDPM process and 1 <= k <= T");
+  if (!(isDiscrete() && k >= 1 && k <= params_.ddpmSteps)) throw std::invalid_argument("Process::ddpmPosterior(): expected a DDPM process and 1 <= k <= T");
   const double beta = betas_[static_cast<std::size_t>(k - 1)];
   const double abar = alphaBars_[static_cast<std::size_t>(k)];
   const double abarPrev = alphaBars_[static_cast<std::size_t>(k - 1)];
@@ -195,7 +192,7 @@ const char* processTitle(ProcessKind kind) {
 }
 
 std::vector<double> karrasSigmas(int n, double sigmaMin, double sigmaMax, double rho) {
-  assert(n >= 2 && "karrasSigmas(): expected n >= 2");
+  if (!(n >= 2)) throw std::invalid_argument("karrasSigmas(): expected n >= 2");
   std::vector<double> sigmas(static_cast<std::size_t>(n));
   const double hi = std::pow(sigmaMax, 1.0 / rho);
   const double lo = std::pow(sigmaMin, 1.0 / rho);

@@ -1,6 +1,6 @@
 #include "scorescope/score_model.hpp"
 
-#include <cassert>
+#include <stdexcept>
 
 #include "scorescope/parametrization.hpp"
 
@@ -31,7 +31,7 @@ Points ScoreModel::denoise(const Points& x, double t) const {
 
 ExactScore::ExactScore(std::shared_ptr<const Target> target, Process process)
     : target_(std::move(target)), process_(std::move(process)) {
-  assert(target_ && "ExactScore: expected a target");
+  if (!target_) throw std::invalid_argument("ExactScore: expected a target");
 }
 
 Points ExactScore::score(const Points& x, double t) const {

@@ -1,7 +1,6 @@
 #include "scorescope/time_grid.hpp"
 
 #include <algorithm>
-#include <cassert>
 #include <cmath>
 #include <stdexcept>
 #include <string>

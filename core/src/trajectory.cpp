@@ -1,13 +1,13 @@
 #include "scorescope/trajectory.hpp"
 
 #include <algorithm>
-#include <cassert>
+#include <stdexcept>
 
 namespace scorescope {
 
 TrajectoryRecorder::TrajectoryRecorder(Eigen::Index particles, int expectedSteps,
                                        RecordOptions options) {
-  assert(options.every >= 1 && "TrajectoryRecorder: expected every >= 1");
+  if (!(options.every >= 1)) throw std::invalid_argument("TrajectoryRecorder: expected every >= 1");
   const std::size_t bytesPerSnapshot = static_cast<std::size_t>(std::max<Eigen::Index>(particles, 1)) * 2 * sizeof(double);
   const std::size_t affordable = std::max<std::size_t>(options.memoryBudgetBytes / bytesPerSnapshot, 2);
   // Snapshots at steps 0, stride, 2 stride, ... plus the last step must fit in `affordable`.
@@ -21,7 +21,7 @@ void TrajectoryRecorder::record(int step, double t, const Points& x) {
   trajectory_.times.push_back(t);
   for (std::size_t j = 0; j < trajectory_.pathIndices.size(); ++j) {
     const Eigen::Index index = trajectory_.pathIndices[j];
-    assert(index >= 0 && index < x.rows() && "TrajectoryRecorder: path index out of range");
+    if (!(index >= 0 && index < x.rows())) throw std::invalid_argument("TrajectoryRecorder: path index out of range");
     Points& path = trajectory_.paths[j];
     path.conservativeResize(path.rows() + 1, 2);
     path.row(path.rows() - 1) = x.row(index);
