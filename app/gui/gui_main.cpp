@@ -6,6 +6,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QMenuBar>
+#include <QOpenGLContext>
 #include <QSurfaceFormat>
 #include <QTextStream>
 #include <QTimer>
@@ -14,6 +15,7 @@
 
 #include "gui/frame_stats.hpp"
 #include "gui/main_window.hpp"
+#include "gui/viewport_flags.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/presets.hpp"
@@ -77,83 +79,6 @@ BenchResult bench(MainWindow& window, int frames, int particles) {
   return result;
 }
 
-// Reads an integer flag in [lo, hi]; false (with `error` naming the flag) when it is not one.
-bool readInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi, long long& out,
-             QString& error) {
-  bool ok = false;
-  out = parser.value(name).toLongLong(&ok);
-  if (ok && out >= lo && out <= hi) return true;
-  error = QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'")
-              .arg(name).arg(lo).arg(hi).arg(io::clip(parser.value(name)));
-  return false;
-}
-
-bool readDouble(const QCommandLineParser& parser, const QString& name, double& out, QString& error) {
-  bool ok = false;
-  out = parser.value(name).toDouble(&ok);
-  if (ok && std::isfinite(out)) return true;
-  error = QStringLiteral("--%1: expected a number, got '%2'").arg(name, io::clip(parser.value(name)));
-  return false;
-}
-
-// Applies the scene flags to `s`; an empty string, or the first bad flag with its allowed range.
-QString applyFlags(const QCommandLineParser& parser, Scene& s) {
-  QString error;
-  long long v = 0;
-  SampledScene& x = s.sampled;
-  if (parser.isSet("lesson")) {
-    if (!readInt(parser, "lesson", 1, kLessonCount, v, error)) return error;
-    x = enterLesson(x, static_cast<Lesson>(v));
-  }
-  if (parser.isSet("target")) {
-    const std::string name = parser.value("target").toStdString();
-    if (name == "draw") {
-      x.target = threePointsDrawing();
-    } else if (makePreset(name)) {
-      x.target.preset = name;
-    } else {
-      return "--target: unknown '" + io::clip(parser.value("target")) + "'; expected one of " +
-             QString::fromStdString(presetNames()) + ", draw";
-    }
-  }
-  if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), x.process)) {
-    return "--process: unknown '" + io::clip(parser.value("process")) + "'; expected one of " +
-           QString::fromStdString(processNames());
-  }
-  if (parser.isSet("particles")) {
-    if (!readInt(parser, "particles", 1, kMaxParticles, v, error)) return error;
-    x.particles = static_cast<int>(v);
-  }
-  if (parser.isSet("seed")) {
-    if (!readInt(parser, "seed", 0, 1'000'000'000, v, error)) return error;
-    x.seed = static_cast<std::uint64_t>(v);
-  }
-  if (parser.isSet("sampler")) {
-    SamplerKind kind{};
-    if (!parseSamplerKind(parser.value("sampler").toStdString(), kind)) {
-      return "--sampler: unknown '" + io::clip(parser.value("sampler")) + "'; expected one of " +
-             QString::fromStdString(samplerNames());
-    }
-    x.sampler = defaultSamplerSettings(kind);
-  }
-  if (parser.isSet("annealed")) x.sampler = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
-  if (x.lesson == Lesson::Langevin) x.sampler.denoiseFinal = false;
-  if (parser.isSet("steps")) {
-    if (!readInt(parser, "steps", 1, kMaxSamplerSteps, v, error)) return error;
-    x.sampler.steps = x.comparison.steps = static_cast<int>(v);
-  }
-  if (parser.isSet("class")) {
-    if (!readInt(parser, "class", 0, kMaxLabel, v, error)) return error;
-    x.guidance.label = static_cast<int>(v);
-  }
-  if (parser.isSet("scale") && !readDouble(parser, "scale", x.guidance.scale, error)) return error;
-  if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
-  if (parser.isSet("contours")) s.display.layers.contours = true;
-  // What needs the whole scene: ranges of the sampler settings, the class exists, ...
-  if (const ScenePlan plan = planScene(x); !plan.ok()) return "--" + QString::fromStdString(plan.error);
-  return {};
-}
-
 }  // namespace
 
 int runGui(int argc, char** argv) {
@@ -173,63 +98,24 @@ int runGui(int argc, char** argv) {
   if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME")) qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
   QApplication app(argc, argv);
   QApplication::setApplicationName("Scorescope");
-  QCommandLineParser parser;
-  parser.setApplicationDescription("Scorescope: an interactive viewport for diffusion models.");
-  parser.addHelpOption();
-  parser.addOptions({
-      {"lesson", "Lesson 1..5 (default 2).", "N"},
-      {"target", "Target preset or 'draw'.", "NAME"},
-      {"process", QString::fromStdString("Forward process: " + processNames() + "."), "NAME"},
-      {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
-      {"seed", "Random seed, 0..1000000000.", "S"},
-      {"sampler", QString::fromStdString("Sampler (lessons 3-5): " + samplerNames() + "."), "NAME"},
-      {"steps", "Sampler steps.", "N"},
-      {"class", "Lesson 5: the class to guide towards.", "Y"},
-      {"scale", "Lesson 5: guidance scale (classifier gamma, or CFG w).", "S"},
-      {"sweep", "Lesson 5: show the guidance sweep (scales 0, 1, 3, 7) side by side."},
-      {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
-      {"contours", "Draw iso-density contour lines."},
-      {"screenshot", "Render one frame to this PNG and exit.", "FILE"},
-      {"position", "Timeline position in [0, 1] for --screenshot.", "U"},
-      {"size", "Canvas size WxH (default 1280x720).", "WxH"},
-      {"bench-frames", "Render N frames of the playing scene and print frame times.", "N"},
-  });
-  parser.process(app);
-  if (!parser.positionalArguments().isEmpty()) {
-    return fail("unexpected argument '" + parser.positionalArguments().first().left(60) +
-                "' (scorescope --help lists the viewport's options, scorescope help the commands)");
-  }
-
-  Scene scene;
-  if (const QString error = applyFlags(parser, scene); !error.isEmpty()) return fail(error);
-  int w = 1280, h = 720;
-  if (parser.isSet("size")) {
-    const QStringList parts = parser.value("size").split('x');
-    bool okW = false, okH = false;
-    if (parts.size() == 2) {
-      w = parts[0].toInt(&okW);
-      h = parts[1].toInt(&okH);
-    }
-    if (!okW || !okH || w < 640 || h < 400 || w > 8192 || h > 8192) {
-      return fail("--size: expected WxH with W in [640, 8192] and H in [400, 8192], got '" +
-                  io::clip(parser.value("size")) + "'");
-    }
-  }
-  double position = -1.0;
-  if (parser.isSet("position")) {
-    bool ok = false;
-    position = parser.value("position").toDouble(&ok);
-    if (!ok || !(position >= 0.0 && position <= 1.0)) return fail("--position: expected a number in [0, 1]");
-  }
-  // The output path is checked before anything is sampled (and never replaces a device node).
-  if (parser.isSet("screenshot")) {
-    if (const QString problem = io::checkOutputPath(parser.value("screenshot")); !problem.isEmpty()) {
-      return fail("--screenshot: " + problem);
-    }
-  }
-  long long frames = 0;
   QString error;
-  if (parser.isSet("bench-frames") && !readInt(parser, "bench-frames", 1, 100000, frames, error)) return fail(error);
+  const std::optional<ViewportFlags> flags = parseViewportFlags(QApplication::arguments(), error);
+  if (!flags) return fail(error);
+  if (flags->help) {
+    QTextStream(stdout) << viewportHelp();
+    return 0;
+  }
+  const Scene& scene = flags->scene;
+  const int w = flags->width, h = flags->height;
+
+  // Qt's QOpenGLWindow crashes painting when it cannot make its context: probe first.
+  QOpenGLContext probe;
+  probe.setFormat(viewportFormat());
+  const QSurfaceFormat made = probe.create() ? probe.format() : QSurfaceFormat();
+  if (!probe.isValid() || made.majorVersion() * 10 + made.minorVersion() < 33) {
+    return fail("could not create an OpenGL 3.3 context for the viewport (under no display, run it with "
+                "xvfb-run; Mesa's llvmpipe renders without a GPU)");
+  }
 
   MainWindow window;
   Session& session = window.viewport()->session();
@@ -239,14 +125,15 @@ int runGui(int argc, char** argv) {
   waitUntilReady(window);
   if (!window.viewport()->ready()) return fail("could not create an OpenGL 3.3 context");
 
-  if (frames > 0) {
-    const std::vector<int> counts = parser.isSet("particles") ? std::vector<int>{scene.sampled.particles}
-                                                              : std::vector<int>{100000, 1000000};
+  if (flags->benchFrames > 0) {
+    const int frames = flags->benchFrames;
+    const std::vector<int> counts = flags->particlesGiven ? std::vector<int>{scene.sampled.particles}
+                                                   : std::vector<int>{100000, 1000000};
     const CanvasLayout layout{window.viewport()->width(), window.viewport()->height()};
     for (int n : counts) {
-      const BenchResult r = bench(window, static_cast<int>(frames), n);
+      const BenchResult r = bench(window, frames, n);
       const Scene now = session.scene();
-      std::printf("bench: lesson %d, %dx%d, %d particles, %dx%d arrows, density %s: %lld frames, median %.2f ms, p95 %.2f ms (paintGL median %.2f ms, of which CPU scene %.2f ms)\n",
+      std::printf("bench: lesson %d, %dx%d, %d particles, %dx%d arrows, density %s: %d frames, median %.2f ms, p95 %.2f ms (paintGL median %.2f ms, of which CPU scene %.2f ms)\n",
                   static_cast<int>(now.sampled.lesson), layout.windowWidth, layout.windowHeight, n,
                   now.display.arrowGrid, now.display.arrowGrid, now.display.layers.density ? "on" : "off", frames,
                   r.frame.median, r.frame.p95, r.paint.median, r.build.median);
@@ -257,16 +144,17 @@ int runGui(int argc, char** argv) {
     return 0;
   }
 
-  if (parser.isSet("screenshot")) {
+  if (!flags->screenshot.isEmpty()) {
     session.waitForRuns();
+    const double position = flags->position;
     session.timeline().scrubTo(position >= 0.0 ? position : session.timeline().discrete() ? 1.0 : 0.35);
     session.timeline().setPlaying(false);
     QImage image;
     for (int i = 0; i < 4; ++i) image = window.viewport()->grabFrame();  // let ImGui settle
     // QSaveFile: the PNG appears complete or not at all.
-    QSaveFile file(parser.value("screenshot"));
+    QSaveFile file(flags->screenshot);
     if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {
-      return fail("--screenshot: cannot write " + parser.value("screenshot") + " (" + file.errorString() + ")");
+      return fail("--screenshot: cannot write " + flags->screenshot + " (" + file.errorString() + ")");
     }
     return 0;
   }

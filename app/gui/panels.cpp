@@ -142,8 +142,10 @@ void Panels::sceneSection(Session& session, Scene& s) {
     s.sampled.particles = n;
     pendingParticles_ = -1;
   }
-  int seed = static_cast<int>(std::min<std::uint64_t>(s.sampled.seed, 1'000'000'000));
-  if (ImGui::InputInt("seed", &seed)) s.sampled.seed = static_cast<std::uint64_t>(std::clamp(seed, 0, 1'000'000'000));
+  // The CLI's range: any seed a command line can reproduce.
+  constexpr std::uint64_t kSeedStep = 1, kMaxSeed = std::uint64_t(1) << 62;
+  std::uint64_t seed = s.sampled.seed;
+  if (ImGui::InputScalar("seed", ImGuiDataType_U64, &seed, &kSeedStep)) s.sampled.seed = std::min(seed, kMaxSeed);
   log_.add("seed", {"sampled.seed"});
   if (session.drawing()) {
     ImGui::TextWrapped("Click on the canvas to add points (%zu so far).", target.points.size());

@@ -4,6 +4,7 @@
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFramebufferObject>
+#include <QSurfaceFormat>
 #include <QWheelEvent>
 
 namespace scorescope::gui {
@@ -25,23 +26,40 @@ ViewportWindow::~ViewportWindow() {
 }
 
 void ViewportWindow::releaseGl() {
-  if (!context()) return;
+  if (!context() || !controller_.ready()) return;
   makeCurrent();
   controller_.releaseGl();
   doneCurrent();
 }
 
+namespace {
+
+// An OpenGL 3.3 context is current (the shaders are #version 330 core). Without one, nothing
+// may touch GL: the loaders abort the process instead of failing.
+bool usableContext() {
+  const QOpenGLContext* c = QOpenGLContext::currentContext();
+  if (!c || !c->isValid()) return false;
+  const QSurfaceFormat f = c->format();
+  return f.majorVersion() > 3 || (f.majorVersion() == 3 && f.minorVersion() >= 3);
+}
+
+}  // namespace
+
 void ViewportWindow::initializeGL() {
+  if (!usableContext()) return;  // ready() stays false: the caller reports it
   QObject::disconnect(contextConnection_);
   contextConnection_ = connect(context(), &QOpenGLContext::aboutToBeDestroyed, this, [this] { releaseGl(); });
   controller_.initializeGl();
 }
 
-void ViewportWindow::paintGL() { controller_.paint(width(), height(), static_cast<float>(devicePixelRatio())); }
+void ViewportWindow::paintGL() {
+  if (controller_.ready()) controller_.paint(width(), height(), static_cast<float>(devicePixelRatio()));
+}
 
 QImage ViewportWindow::grabFrame() {
   makeCurrent();  // creates the context on first use
   if (!controller_.ready()) initializeGL();
+  if (!controller_.ready()) return {};
   const qreal dpr = devicePixelRatio();
   QOpenGLFramebufferObject fbo(size() * dpr);
   fbo.bind();
@@ -59,6 +77,7 @@ void ViewportWindow::setAutoAnimate(bool on) {
 
 std::vector<double> ViewportWindow::benchOffscreen(int frames) {
   makeCurrent();
+  if (!controller_.ready()) return {};
   std::vector<double> times = controller_.benchOffscreen(frames, width(), height());
   doneCurrent();
   return times;

@@ -9,6 +9,7 @@
 #include <QTest>
 #include <QThread>
 #include <atomic>
+#include <sys/stat.h>
 
 #include "gui/frame_builder.hpp"
 #include "gui/session.hpp"
@@ -251,17 +252,30 @@ class TestSession : public QObject {
     QTest::addColumn<QString>("message");
     QTest::newRow("lesson") << QStringList{"--lesson", "9"} << "--lesson: expected an integer in [1, 5], got '9'";
     QTest::newRow("particles") << QStringList{"--particles", "1e9"} << "--particles: expected an integer in [1, 10000000]";
-    QTest::newRow("scale") << QStringList{"--lesson", "5", "--scale", "nan"} << "--scale: expected a number, got 'nan'";
+    QTest::newRow("scale") << QStringList{"--lesson", "5", "--scale", "nan"} << "--scale: expected a number in [-1, 100], got 'nan'";
     QTest::newRow("class") << QStringList{"--lesson", "5", "--class", "9"} << "--class: expected an integer in [0, 7], got 9";
-    QTest::newRow("sampler") << QStringList{"--sampler", "ode-hune"} << "--sampler: unknown 'ode-hune'; expected one of ddpm,";
+    QTest::newRow("sampler") << QStringList{"--lesson", "5", "--sampler", "ode-hune"} << "--sampler: unknown 'ode-hune'; expected one of ddpm,";
     QTest::newRow("target") << QStringList{"--target", QString(500, 'x')} << "--target: unknown '" + QString(60, 'x') + "...'";
+    QTest::newRow("scale out of range") << QStringList{"--lesson", "5", "--scale", "inf"} << "--scale: expected a number in [-1, 100], got 'inf'";
+    QTest::newRow("unknown option") << QStringList{"--widget-viewport"} << "Unknown option 'widget-viewport'.";
+    QTest::newRow("given twice") << QStringList{"--lesson", "2", "--lesson", "3"} << "--lesson: given more than once";
+    QTest::newRow("sweep outside lesson 5") << QStringList{"--sweep"} << "--sweep: applies to lesson 5 only (this is lesson 2)";
+    QTest::newRow("sampler unfit for the lesson") << QStringList{"--lesson", "4", "--sampler", "langevin"} << "--sampler: langevin does not fit lesson 4";
+    QTest::newRow("position without screenshot") << QStringList{"--position", "0.5"} << "--position: applies to --screenshot only";
+    QTest::newRow("screenshot not png") << QStringList{"--screenshot", "/tmp/x.txt"} << "--screenshot: expected a file name ending in .png";
     QTest::newRow("size") << QStringList{"--size", "10x10"} << "--size: expected WxH with W in [640, 8192]";
-    QTest::newRow("screenshot onto a device") << QStringList{"--screenshot", "/dev/null"} << "--screenshot: /dev/null: is not a regular file";
+    QTest::newRow("screenshot onto a fifo") << QStringList{"--screenshot", "FIFO"} << "--screenshot: FIFO: is not a regular file";
     QTest::newRow("screenshot into a missing folder") << QStringList{"--screenshot", "/nonexistent/x.png"} << "--screenshot: /nonexistent/x.png: the directory";
   }
   void badViewportFlagsGetOneLineAndExitCode2() {
     QFETCH(QStringList, args);
     QFETCH(QString, message);
+    // A fifo stands in for a device node (never /dev/null itself: a bug would replace it).
+    QTemporaryDir dir;
+    const QString fifo = dir.filePath("frame.png");
+    QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
+    args.replaceInStrings("FIFO", fifo);
+    message.replace("FIFO", fifo);
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("QT_QPA_PLATFORM", "offscreen");

@@ -1,0 +1,231 @@
+#include "gui/viewport_flags.hpp"
+
+#include <QCommandLineParser>
+#include <cmath>
+
+#include "io/text_file.hpp"
+#include "scorescope/presets.hpp"
+#include "scorescope/scene_plan.hpp"
+
+namespace scorescope::gui {
+namespace {
+
+constexpr long long kMaxViewportSeed = 1LL << 62;
+
+void addOptions(QCommandLineParser& parser) {
+  parser.addHelpOption();
+  parser.addOptions({
+      {"lesson", "Lesson 1..5 (default 2).", "N"},
+      {"target", QString::fromStdString("Target: " + presetNames() + ", or draw."), "NAME"},
+      {"process", QString::fromStdString("Forward process: " + processNames() + " (default vp)."), "NAME"},
+      {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
+      {"seed", QStringLiteral("Random seed, 0..%1 (default 0).").arg(kMaxViewportSeed), "S"},
+      {"sampler", "Lessons 3-5: the sampler (lesson 3: langevin, annealed-langevin; lesson 4: sde, ddpm, ddim, pc; "
+                  "lesson 5: any but the Langevin ones).", "NAME"},
+      {"steps", QStringLiteral("Lessons 3-5: sampler steps, 1..%1 (default: the sampler's).").arg(kMaxSamplerSteps), "N"},
+      {"class", "Lesson 5: the class to guide towards (default 0).", "Y"},
+      {"scale", QStringLiteral("Lesson 5: guidance scale, classifier-free w in [%1, %2] (default 3).")
+                    .arg(kMinCfgW).arg(kMaxGuidanceScale), "S"},
+      {"sweep", "Lesson 5: the guidance sweep (scales 0, 1, 3, 7) side by side."},
+      {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
+      {"contours", "Draw iso-density contour lines."},
+      {"screenshot", "Render one frame to this PNG file and exit.", "FILE.png"},
+      {"position", "With --screenshot: the timeline position in [0, 1].", "U"},
+      {"size", "Canvas size WxH, W in [640, 8192], H in [400, 8192] (default 1280x720).", "WxH"},
+      {"bench-frames", "Render N frames of the playing scene, print frame times and exit.", "N"},
+  });
+}
+
+// Reads an integer flag in [lo, hi]; false (with `error` naming the flag) when it is not one.
+bool readInt(const QCommandLineParser& parser, const QString& name, long long lo, long long hi, long long& out,
+             QString& error) {
+  bool ok = false;
+  out = parser.value(name).toLongLong(&ok);
+  if (ok && out >= lo && out <= hi) return true;
+  error = QStringLiteral("--%1: expected an integer in [%2, %3], got '%4'").arg(name).arg(lo).arg(hi).arg(io::clip(parser.value(name)));
+  return false;
+}
+
+// A flag that only means something in some lessons.
+bool inLesson(const QCommandLineParser& parser, const QString& name, Lesson lesson, std::initializer_list<Lesson> lessons,
+              QString& error) {
+  if (!parser.isSet(name)) return true;
+  for (Lesson l : lessons) {
+    if (l == lesson) return true;
+  }
+  QString list;
+  for (Lesson l : lessons) list += (list.isEmpty() ? "" : ", ") + QString::number(static_cast<int>(l));
+  error = QStringLiteral("--%1: applies to lesson %2 only (this is lesson %3)").arg(name, list).arg(static_cast<int>(lesson));
+  return false;
+}
+
+bool samplerFitsLesson(SamplerKind k, Lesson lesson) {
+  const bool langevin = k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin;
+  switch (lesson) {
+    case Lesson::ForwardNoising:
+    case Lesson::ScoreField: return false;
+    case Lesson::Langevin: return langevin;
+    case Lesson::ReverseVsOde:
+      return k == SamplerKind::ReverseSde || k == SamplerKind::Ddpm || k == SamplerKind::Ddim ||
+             k == SamplerKind::PredictorCorrector;
+    case Lesson::Guidance: return !langevin;
+  }
+  return false;
+}
+
+QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
+  QString error;
+  long long v = 0;
+  SampledScene& x = s.sampled;
+  if (parser.isSet("lesson")) {
+    if (!readInt(parser, "lesson", 1, kLessonCount, v, error)) return error;
+    x = enterLesson(x, static_cast<Lesson>(v));
+  }
+  const Lesson lesson = x.lesson;
+  using L = Lesson;
+  for (const char* name : {"sampler", "steps"}) {
+    if (!inLesson(parser, name, lesson, {L::Langevin, L::ReverseVsOde, L::Guidance}, error)) return error;
+  }
+  for (const char* name : {"class", "scale", "sweep"}) {
+    if (!inLesson(parser, name, lesson, {L::Guidance}, error)) return error;
+  }
+  if (!inLesson(parser, "annealed", lesson, {L::Langevin}, error)) return error;
+  if (parser.isSet("target")) {
+    const std::string name = parser.value("target").toStdString();
+    if (name == "draw") {
+      x.target = threePointsDrawing();
+    } else if (makePreset(name)) {
+      x.target.preset = name;
+    } else {
+      return "--target: unknown '" + io::clip(parser.value("target")) + "'; expected one of " +
+             QString::fromStdString(presetNames()) + ", draw";
+    }
+  }
+  if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), x.process)) {
+    return "--process: unknown '" + io::clip(parser.value("process")) + "'; expected one of " +
+           QString::fromStdString(processNames());
+  }
+  if (parser.isSet("particles")) {
+    if (!readInt(parser, "particles", 1, kMaxParticles, v, error)) return error;
+    x.particles = static_cast<int>(v);
+  }
+  if (parser.isSet("seed")) {
+    if (!readInt(parser, "seed", 0, kMaxViewportSeed, v, error)) return error;
+    x.seed = static_cast<std::uint64_t>(v);
+  }
+  if (parser.isSet("sampler")) {
+    SamplerKind kind{};
+    if (!parseSamplerKind(parser.value("sampler").toStdString(), kind)) {
+      return "--sampler: unknown '" + io::clip(parser.value("sampler")) + "'; expected one of " +
+             QString::fromStdString(samplerNames());
+    }
+    if (!samplerFitsLesson(kind, lesson)) {
+      return "--sampler: " + QString::fromUtf8(samplerName(kind).data()) + " does not fit lesson " +
+             QString::number(static_cast<int>(lesson)) + " (see --help)";
+    }
+    x.sampler = defaultSamplerSettings(kind);
+  }
+  if (parser.isSet("annealed")) x.sampler = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+  if (lesson == Lesson::Langevin) x.sampler.denoiseFinal = false;
+  if (parser.isSet("steps")) {
+    if (!readInt(parser, "steps", 1, kMaxSamplerSteps, v, error)) return error;
+    x.sampler.steps = x.comparison.steps = static_cast<int>(v);
+  }
+  if (parser.isSet("class")) {
+    if (!readInt(parser, "class", 0, kMaxLabel, v, error)) return error;
+    x.guidance.label = static_cast<int>(v);
+  }
+  if (parser.isSet("scale")) {
+    bool ok = false;
+    const double scale = parser.value("scale").toDouble(&ok);
+    if (!ok || !(scale >= kMinCfgW && scale <= kMaxGuidanceScale)) {
+      return QStringLiteral("--scale: expected a number in [%1, %2], got '%3'")
+          .arg(kMinCfgW).arg(kMaxGuidanceScale).arg(io::clip(parser.value("scale")));
+    }
+    x.guidance.scale = scale;
+  }
+  if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+  if (parser.isSet("contours")) s.display.layers.contours = true;
+  // What needs the whole scene: ranges of the sampler settings, the class exists, ...
+  if (const ScenePlan plan = planScene(x); !plan.ok()) return "--" + QString::fromStdString(plan.error);
+  return {};
+}
+
+QString applyRunFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
+  QString error;
+  if (parser.isSet("size")) {
+    const QStringList parts = parser.value("size").split('x');
+    bool okW = false, okH = false;
+    if (parts.size() == 2) {
+      flags.width = parts[0].toInt(&okW);
+      flags.height = parts[1].toInt(&okH);
+    }
+    if (!okW || !okH || flags.width < 640 || flags.height < 400 || flags.width > 8192 || flags.height > 8192) {
+      return "--size: expected WxH with W in [640, 8192] and H in [400, 8192], got '" + io::clip(parser.value("size")) + "'";
+    }
+  }
+  if (parser.isSet("screenshot")) {
+    flags.screenshot = parser.value("screenshot");
+    if (!flags.screenshot.endsWith(".png", Qt::CaseInsensitive)) {
+      return "--screenshot: expected a file name ending in .png, got '" + io::clip(flags.screenshot) + "'";
+    }
+    // Checked before anything is sampled (and never replaces a device node).
+    if (const QString problem = io::checkOutputPath(flags.screenshot); !problem.isEmpty()) return "--screenshot: " + problem;
+  }
+  if (parser.isSet("position")) {
+    if (flags.screenshot.isEmpty()) return "--position: applies to --screenshot only";
+    bool ok = false;
+    flags.position = parser.value("position").toDouble(&ok);
+    if (!ok || !(flags.position >= 0.0 && flags.position <= 1.0)) {
+      return "--position: expected a number in [0, 1], got '" + io::clip(parser.value("position")) + "'";
+    }
+  }
+  long long frames = 0;
+  if (parser.isSet("bench-frames")) {
+    if (!readInt(parser, "bench-frames", 1, 100000, frames, error)) return error;
+    flags.benchFrames = static_cast<int>(frames);
+  }
+  return {};
+}
+
+}  // namespace
+
+QString viewportHelp() {
+  QCommandLineParser parser;
+  parser.setApplicationDescription("Scorescope: an interactive viewport for diffusion models. "
+                                   "`scorescope help` lists the headless commands.");
+  addOptions(parser);
+  return parser.helpText();
+}
+
+std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QString& error) {
+  QCommandLineParser parser;
+  addOptions(parser);
+  if (!parser.parse(arguments)) {
+    error = io::clip(parser.errorText(), 200) + " (scorescope --help lists the viewport's options)";
+    return std::nullopt;
+  }
+  ViewportFlags flags;
+  if (parser.isSet("help")) {
+    flags.help = true;
+    return flags;
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    error = "unexpected argument '" + io::clip(parser.positionalArguments().first()) +
+            "' (scorescope --help lists the viewport's options, scorescope help the commands)";
+    return std::nullopt;
+  }
+  for (const QString& name : parser.optionNames()) {
+    if (parser.optionNames().count(name) > 1) {
+      error = "--" + io::clip(name) + ": given more than once";
+      return std::nullopt;
+    }
+  }
+  flags.particlesGiven = parser.isSet("particles");
+  error = applySceneFlags(parser, flags.scene);
+  if (error.isEmpty()) error = applyRunFlags(parser, flags);
+  if (!error.isEmpty()) return std::nullopt;
+  return flags;
+}
+
+}  // namespace scorescope::gui

@@ -1,0 +1,29 @@
+#pragma once
+// The viewport's command line: the scene it opens on and what to do with it (show it, save one
+// frame, or time frames). Every flag is checked against core's limits and against the lesson it
+// applies to; a bad one gives one line naming it and its allowed range.
+#include <QString>
+#include <QStringList>
+#include <optional>
+
+#include "scorescope/scene.hpp"
+
+namespace scorescope::gui {
+
+struct ViewportFlags {
+  Scene scene;
+  int width = 1280, height = 720;  // of the viewport, logical pixels
+  QString screenshot;              // empty: open the window
+  double position = -1.0;          // timeline position of the screenshot; < 0: the default
+  int benchFrames = 0;             // > 0: time this many frames and exit
+  bool particlesGiven = false;     // the bench times the given count, else 100k and 1M
+  bool help = false;
+};
+
+// Parses QCoreApplication::arguments() (the program name first); nullopt with `error` set on a
+// bad flag.
+std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QString& error);
+// The text of --help.
+QString viewportHelp();
+
+}  // namespace scorescope::gui
