@@ -245,6 +245,9 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("snr with sde") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "sde", "--snr", "0.1"} << "option --snr does not apply to sampler sde (it applies to: pc)";
   QTest::newRow("variance with ddim") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--variance", "beta"} << "option --variance does not apply to sampler ddim (it applies to: ddpm)";
   QTest::newRow("steps-per-level with langevin") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "langevin", "--steps-per-level", "5"} << "option --steps-per-level does not apply to sampler langevin (it applies to: annealed-langevin)";
+  // Karras spacing with samplers that end at t = 0 (used to abort: repeated t = 0 in the grid).
+  QTest::newRow("karras with ddpm") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ddpm", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddpm";
+  QTest::newRow("karras with ddim") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ou", "--sampler", "ddim", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddim";
   QTest::newRow("scale without guidance") << (base + QStringList{"--scale", "2"}) << "option --scale does not apply without guidance";
 
   // --out.

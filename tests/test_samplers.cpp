@@ -51,6 +51,7 @@ class TestSamplers : public QObject {
   void ddimStepMatchesTheFormula();
   void annealedLangevinStaysBounded();
   void callbackCancels();
+  void karrasIsRefusedForSamplersEndingAtZero();
   void recorderKeepsBudgetAndPaths();
 };
 
@@ -308,6 +309,28 @@ void TestSamplers::callbackCancels() {
                                     [](int step, double, const Points&) { return step < 7; });
   QVERIFY(run.cancelled);
   QCOMPARE(run.times.size(), std::size_t(8));  // steps 0..7, no final denoising
+}
+
+// Karras spacing down to s/a = 0 repeats t = 0 (DDPM and DDIM end there): refused by
+// validation with the option and the samplers named, instead of a throw from inside the sampler.
+void TestSamplers::karrasIsRefusedForSamplersEndingAtZero() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  for (SamplerKind kind : {SamplerKind::Ddpm, SamplerKind::Ddim}) {
+    SamplerSettings settings = defaultSamplerSettings(kind);
+    settings.steps = 10;
+    settings.spacing = GridSpacing::Karras;
+    const std::string invalid = validateSamplerSettings(settings);
+    QVERIFY2(invalid.starts_with("grid: expected uniform for samplers that end at t = 0 (ddpm, ddim)"), invalid.c_str());
+    QVERIFY2(invalid.find("karras applies to: sde") != std::string::npos, invalid.c_str());
+    const CounterRng rng(3);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             runSampler(model, settings, initialParticles(model.process(), settings, 10, rng), rng));
+  }
+  for (SamplerKind kind : {SamplerKind::ReverseSde, SamplerKind::OdeHeun, SamplerKind::PredictorCorrector}) {
+    SamplerSettings settings = defaultSamplerSettings(kind);
+    settings.spacing = GridSpacing::Karras;
+    QVERIFY2(validateSamplerSettings(settings).empty(), validateSamplerSettings(settings).c_str());
+  }
 }
 
 void TestSamplers::recorderKeepsBudgetAndPaths() {

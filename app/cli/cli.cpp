@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QTextStream>
 #include <cstdio>
+#include <stdexcept>
 
 #include "cli/bench.hpp"
 #include "cli/options.hpp"
@@ -383,7 +384,9 @@ bool isCommand(const QStringList& args) {
   return kHelp.contains(first) || (!first.startsWith('-') && !first.endsWith(".json", Qt::CaseInsensitive));
 }
 
-int run(const QStringList& args) {
+namespace {
+
+int dispatch(const QStringList& args) {
   const QString command = args.value(1);
   if (kHelp.contains(command)) return usage();
   if (command == "sample") return sample(args);
@@ -394,6 +397,23 @@ int run(const QStringList& args) {
   QTextStream(stderr) << "scorescope: unknown command '" << io::clip(command) << "'; commands: "
                       << kCommands.join(", ") << ", help (scorescope help describes them)" << Qt::endl;
   return 2;
+}
+
+}  // namespace
+
+int run(const QStringList& args) {
+  // Nothing escapes as an abort: a check that only core makes (invalid_argument) is bad input,
+  // exit 2; anything else (bad_alloc, runtime_error) is a failure of the run, exit 1.
+  const QString command = io::clip(args.value(1));
+  try {
+    return dispatch(args);
+  } catch (const std::invalid_argument& e) {
+    QTextStream(stderr) << "scorescope " << command << ": " << oneLine(QString::fromUtf8(e.what())) << Qt::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    QTextStream(stderr) << "scorescope " << command << ": " << oneLine(QString::fromUtf8(e.what())) << Qt::endl;
+    return 1;
+  }
 }
 
 }  // namespace scorescope::cli

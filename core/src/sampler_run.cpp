@@ -86,6 +86,9 @@ constexpr std::array<SamplerInfo, kAllSamplerKinds.size()> kSamplers = {{
     {SamplerKind::PredictorCorrector, "pc", "Predictor-corrector", 100, kGridded | kUsesCorrector, true, runPc},
 }};
 
+// DDPM and DDIM step on the discrete grid down to t = 0 (no kUsesTEnd).
+bool endsAtTimeZero(const SamplerInfo& info) { return (info.options & kUsesGrid) && !(info.options & kUsesTEnd); }
+
 std::string range(const char* field, const char* allowed, double got) {
   char number[32];
   std::snprintf(number, sizeof number, "%g", got);
@@ -141,6 +144,19 @@ std::string validateSamplerSettings(const SamplerSettings& s) {
     return range("langevin-noise", "a number in (0, 100]", s.langevinNoiseLevel);
   if (s.stepsPerLevel < 1 || s.stepsPerLevel > kMaxSamplerSteps)
     return range("steps-per-level", "an integer in [1, 100000]", s.stepsPerLevel);
+  // Karras spacing runs the noise level s/a down to s/a at the end time; for samplers that end
+  // at t = 0 that is 0, and the last levels all map back to t = 0 (a repeated time, which the
+  // samplers refuse). Uniform spacing only for them.
+  if (s.spacing == GridSpacing::Karras && endsAtTimeZero(samplerInfo(s.kind))) {
+    std::string atZero, karras;
+    for (const SamplerInfo& info : kSamplers) {
+      if (!(info.options & kUsesGrid)) continue;
+      std::string& list = endsAtTimeZero(info) ? atZero : karras;
+      list += (list.empty() ? "" : ", ") + std::string(info.name);
+    }
+    return "grid: expected uniform for samplers that end at t = 0 (" + atZero + "), got karras with " +
+           std::string(samplerInfo(s.kind).name) + " (karras applies to: " + karras + ")";
+  }
   if (s.kind == SamplerKind::AnnealedLangevin && s.steps < s.stepsPerLevel) {
     return range("steps", "at least steps-per-level for annealed Langevin (levels x steps per level)", s.steps);
   }
