@@ -248,6 +248,9 @@ void TestCli::badInputIsRejected_data() {
   // Karras spacing with samplers that end at t = 0 (used to abort: repeated t = 0 in the grid).
   QTest::newRow("karras with ddpm") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ddpm", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddpm";
   QTest::newRow("karras with ddim") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ou", "--sampler", "ddim", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddim";
+  // ode-rk45 at its step cap short of t_end (used to write samples denoised at t = 0.4, exit 0).
+  QTest::newRow("ode-rk45 out of steps") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-rk45", "--n", "1000", "--steps", "2"} << "scorescope sample: ode-rk45 reached only t = 0.";
+  QTest::newRow("ode-rk45 out of steps (remedy)") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-rk45", "--n", "1000", "--steps", "2"} << " within 2 steps; raise --steps or loosen --rtol/--atol\n";
   QTest::newRow("scale without guidance") << (base + QStringList{"--scale", "2"}) << "option --scale does not apply without guidance";
 
   // --out.

@@ -52,6 +52,7 @@ class TestSamplers : public QObject {
   void annealedLangevinStaysBounded();
   void callbackCancels();
   void karrasIsRefusedForSamplersEndingAtZero();
+  void rk45StoppedAtItsStepCapIsAnError();
   void recorderKeepsBudgetAndPaths();
 };
 
@@ -331,6 +332,31 @@ void TestSamplers::karrasIsRefusedForSamplersEndingAtZero() {
     settings.spacing = GridSpacing::Karras;
     QVERIFY2(validateSamplerSettings(settings).empty(), validateSamplerSettings(settings).c_str());
   }
+}
+
+// RK45 at its step cap ends above tEnd; runSampler used to denoise there and return samples far
+// from the target. Now an error naming the t reached; a cancelled run is not one.
+void TestSamplers::rk45StoppedAtItsStepCapIsAnError() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  SamplerSettings settings = defaultSamplerSettings(SamplerKind::OdeRk45);
+  settings.steps = 2;
+  const CounterRng rng(4);
+  const Points start = initialParticles(model.process(), settings, 100, rng);
+  try {
+    runSampler(model, settings, start, rng);
+    QFAIL("expected SamplerStoppedEarly");
+  } catch (const SamplerStoppedEarly& e) {
+    const std::string what = e.what();
+    QVERIFY2(what.starts_with("ode-rk45 reached only t = 0."), what.c_str());
+    QVERIFY2(what.ends_with(" within 2 steps; raise --steps or loosen --rtol/--atol"), what.c_str());
+  }
+  // Cancelled by the callback: no error, the caller asked for it.
+  const Trajectory cancelled = runSampler(model, settings, start, rng, {}, [](int step, double, const Points&) { return step < 1; });
+  QVERIFY(cancelled.cancelled);
+  // Enough steps: reaches tEnd, no error.
+  settings.steps = defaultSteps(SamplerKind::OdeRk45);
+  const Trajectory full = runSampler(model, settings, start, rng);
+  QCOMPARE(full.times.back(), 0.0);
 }
 
 void TestSamplers::recorderKeepsBudgetAndPaths() {

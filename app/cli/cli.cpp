@@ -222,7 +222,13 @@ int sample(const QStringList& args) {
   timer.start();
   RecordOptions record;
   record.memoryBudgetBytes = 0;  // only the final batch is needed here
-  const RunResult result = executeRuns(plan, scene, record).front();
+  std::vector<RunResult> results;
+  try {
+    results = executeRuns(plan, scene, record);
+  } catch (const SamplerStoppedEarly& e) {  // e.g. ode-rk45 with too few --steps: bad input
+    return failWith(command, QString::fromStdString(e.what()));
+  }
+  const RunResult& result = results.front();
   const Trajectory& run = result.trajectory;
   if (!run.final.allFinite()) {
     return failWith(command, "the sampler diverged (non-finite values); try more --steps or a smaller step size");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace scorescope {
@@ -200,6 +201,14 @@ Trajectory runSampler(const ScoreModel& model, const SamplerSettings& s, Points 
     return !progress || progress(step, t, state);
   });
   x = info.run(model, s, std::move(x), tEnd, rng.derive(0x5A), callback);
+  // RK45 stops at its step cap wherever it is; denoising at that (high) t would return samples
+  // far from the target with no sign of failure. (Other samplers always reach tEnd.)
+  if (s.kind == SamplerKind::OdeRk45 && !recorder.cancelled() && lastT - tEnd > 1e-12) {
+    char reached[32];
+    std::snprintf(reached, sizeof reached, "%.2g", lastT);
+    throw SamplerStoppedEarly(std::string(info.name) + " reached only t = " + reached + " within " +
+                              std::to_string(s.steps) + " steps; raise --steps or loosen --rtol/--atol");
+  }
   if (s.denoiseFinal && !recorder.cancelled() && p.s(lastT) > 0.0) {
     x = model.denoise(x, lastT);
     callback(lastStep + 1, 0.0, x);
