@@ -71,6 +71,7 @@ class TestCli : public QObject {
   void stdoutRedirectedToAFileIsRefused();
   void oversizedInputsAreRefused();
   void longBadLineIsClipped();
+  void inputFifoIsRefused();
   void unknownCommandListsCommands();
   void viewportArgumentsStillGoToTheViewport();
   void benchMissingBaselineFails();
@@ -209,12 +210,13 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("header-only csv") << (scoreRings + QStringList{"@headeronly.csv"}) << "expected at least one point after the header";
   QTest::newRow("non-utf8 csv") << (scoreRings + QStringList{"@nonutf8.csv"}) << "line 2: expected two finite numbers";
   QTest::newRow("nan in csv") << (scoreRings + QStringList{"@nan.csv"}) << "line 2: expected two finite numbers";
-  QTest::newRow("points /dev/zero") << (scoreRings + QStringList{"/dev/zero"}) << "/dev/zero line 1: a line longer than the limit of 1 MiB";
-  QTest::newRow("points /dev/urandom") << (scoreRings + QStringList{"/dev/urandom"}) << "/dev/urandom line";
-  QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << "it is a directory";
+  // Inputs are regular files only (read, never written: the devices here are only opened for stat).
+  QTest::newRow("points /dev/zero") << (scoreRings + QStringList{"/dev/zero"}) << "/dev/zero: is not a regular file (it is a character device); expected a regular points file";
+  QTest::newRow("points /dev/urandom") << (scoreRings + QStringList{"/dev/urandom"}) << "/dev/urandom: is not a regular file (it is a character device)";
+  QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << ": is not a regular file (it is a directory); expected a regular points file";
 
   // JSON: endless, trailing garbage, non-UTF-8.
-  QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: mixture file is larger than the limit of 16 MiB";
+  QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: is not a regular file (it is a character device); expected a regular mixture file";
   QTest::newRow("json trailing garbage") << (sample + QStringList{"--target", "@trailing.json"}) << "malformed JSON";
   QTest::newRow("json non-utf8") << (sample + QStringList{"--target", "@nonutf8.json"}) << "malformed JSON";
 
@@ -457,6 +459,38 @@ void TestCli::longBadLineIsClipped() {
   QVERIFY2(run.err.size() < 300, qPrintable(run.err.left(300)));
   QVERIFY2(run.err.contains("expected two finite numbers x,y, got '1,777") && run.err.contains("...'"), qPrintable(run.err));
   QVERIFY(!QFile::exists(path("long-out.csv")));
+}
+
+// A fifo as an input used to block in open() forever (no writer): refused before opening.
+void TestCli::inputFifoIsRefused() {
+  QTemporaryDir fifoDir;
+  QVERIFY(fifoDir.isValid());
+  const QString csv = fifoDir.filePath("points.csv");
+  const QString json = fifoDir.filePath("mixture.json");
+  QCOMPARE(::mkfifo(QFile::encodeName(csv).constData(), 0600), 0);
+  QCOMPARE(::mkfifo(QFile::encodeName(json).constData(), 0600), 0);
+  QVERIFY(QDir().mkdir(fifoDir.filePath("dir.json")));
+  const QString out = fifoDir.filePath("out.csv");
+  const struct {
+    QStringList args;
+    QString message;
+  } cases[] = {
+      {{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", csv, "--out", out},
+       csv + ": is not a regular file (it is a fifo); expected a regular points file"},
+      {{"nll", "--target", "rings", "--process", "vp", "--points", csv, "--out", out},
+       csv + ": is not a regular file (it is a fifo)"},
+      {{"sample", "--target", json, "--process", "vp", "--sampler", "ode-heun", "--n", "10", "--out", out},
+       json + ": is not a regular file (it is a fifo); expected a regular mixture file"},
+      {{"sample", "--target", fifoDir.filePath("dir.json"), "--process", "vp", "--sampler", "ode-heun", "--n", "10", "--out", out},
+       "dir.json: is not a regular file (it is a directory); expected a regular mixture file"},
+  };
+  for (const auto& c : cases) {
+    const Run run = scorescopeRun(c.args, 20000);
+    QVERIFY2(run.exitCode == 2, qPrintable(QString::number(run.exitCode) + ": " + run.err));  // -2: hung
+    QVERIFY2(run.err.contains(c.message), qPrintable(run.err));
+    QCOMPARE(run.err.trimmed().count('\n'), 0);
+    QVERIFY(!QFile::exists(out));
+  }
 }
 
 void TestCli::unknownCommandListsCommands() {
