@@ -160,6 +160,12 @@ void TestCli::mixtureFileTarget() {
                                  "--sampler", "pc", "--steps", "100", "--n", "300", "--seed", "4", "--out", out});
   QVERIFY2(run.exitCode == 0, qPrintable(run.err));
   QCOMPARE(test::readCsv(out).size(), std::size_t(300));
+  // "label" is optional (default 0). A key given twice is not detected: Qt's parser keeps the
+  // last value (here the valid weight 1), documented in mixture_json.hpp.
+  writeText(path("nolabel.json"), R"({"components":[{"weight":-1,"weight":1,"mean":[0,0],"cov":[[1,0],[0,1]]}]})");
+  const Run noLabel = scorescopeRun({"sample", "--target", path("nolabel.json"), "--process", "vp", "--sampler",
+                                     "ode-heun", "--steps", "20", "--n", "10", "--out", out});
+  QVERIFY2(noLabel.exitCode == 0, qPrintable(noLabel.err));
 }
 
 void TestCli::badInputIsRejected_data() {
@@ -216,6 +222,10 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << ": is not a regular file (it is a directory); expected a regular points file";
 
   // JSON: endless, trailing garbage, non-UTF-8.
+  // Unknown keys (a misspelt "weigth" used to be dropped silently); "label" may be left out.
+  QTest::newRow("json unknown component key") << (sample + QStringList{"--target", "@color.json"}) << "components[1].color: unknown field; expected weight, mean, cov, label";
+  QTest::newRow("json misspelt key") << (sample + QStringList{"--target", "@weigth.json"}) << "components[0].weigth: unknown field; expected weight, mean, cov, label";
+  QTest::newRow("json unknown top-level key") << (sample + QStringList{"--target", "@named.json"}) << "name: unknown field; expected components";
   QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: is not a regular file (it is a character device); expected a regular mixture file";
   QTest::newRow("json trailing garbage") << (sample + QStringList{"--target", "@trailing.json"}) << "malformed JSON";
   QTest::newRow("json non-utf8") << (sample + QStringList{"--target", "@nonutf8.json"}) << "malformed JSON";
@@ -287,6 +297,10 @@ void TestCli::badInputIsRejected() {
   writeText(path("headeronly.csv"), "x,y\n");
   writeText(path("nonutf8.csv"), "x,y\n\xff\xfe,0\n");
   writeText(path("nan.csv"), "x,y\nnan,0\n");
+  writeText(path("color.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + R"(},
+                                  {"weight":1,"mean":[1,0],)" + unit + R"(,"label":1,"color":"red"}]})");
+  writeText(path("weigth.json"), R"({"components":[{"weigth":1,"weight":1,"mean":[0,0],)" + unit + "}]}");
+  writeText(path("named.json"), R"({"name":"two blobs","components":[{"weight":1,"mean":[0,0],)" + unit + "}]}");
   writeText(path("trailing.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + "}]} trailing");
   writeText(path("nonutf8.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + ",\"note\":\"\xff\xfe\"}]}");
   const QString out = path("should-not-exist.csv");
