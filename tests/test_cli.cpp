@@ -9,6 +9,8 @@
 #include <sys/sysmacros.h>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QRandomGenerator>
+#include <algorithm>
 
 #include "cli/cli.hpp"
 #include "io/text_file.hpp"
@@ -72,6 +74,7 @@ class TestCli : public QObject {
   void oversizedInputsAreRefused();
   void longBadLineIsClipped();
   void inputFifoIsRefused();
+  void clipEchoesPrintableAsciiOnly();
   void unknownCommandListsCommands();
   void viewportArgumentsStillGoToTheViewport();
   void benchMissingBaselineFails();
@@ -505,6 +508,46 @@ void TestCli::inputFifoIsRefused() {
     QCOMPARE(run.err.trimmed().count('\n'), 0);
     QVERIFY(!QFile::exists(out));
   }
+}
+
+// Echoed input is printable ASCII only: bytes of a binary file (escape sequences, UTF-8 or
+// not) used to reach the terminal raw.
+void TestCli::clipEchoesPrintableAsciiOnly() {
+  const auto printable = [](const QString& text) {
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() >= 0x20 && c.unicode() <= 0x7E; });
+  };
+  QRandomGenerator random(20240611);
+  for (int trial = 0; trial < 2000; ++trial) {
+    QByteArray bytes(random.bounded(0, 130), '\0');
+    for (char& b : bytes) b = static_cast<char>(random.bounded(256));
+    const QString clipped = io::clip(bytes);
+    QVERIFY2(printable(clipped), qPrintable(QString::fromLatin1(bytes.toHex())));
+    QCOMPARE(clipped.size(), bytes.size() > 60 ? 63 : bytes.size());
+    QCOMPARE(clipped.endsWith("..."), bytes.size() > 60);
+    for (qsizetype i = 0; i < std::min<qsizetype>(bytes.size(), 60); ++i) {
+      const auto b = static_cast<unsigned char>(bytes[i]);
+      QCOMPARE(clipped[i], b >= 0x20 && b <= 0x7E ? QChar(b) : QChar(u'?'));
+    }
+    QString units(random.bounded(0, 130), QChar());
+    for (QChar& c : units) c = QChar(static_cast<char16_t>(random.bounded(0x10000)));
+    const QString clippedUnits = io::clip(units);
+    QVERIFY(printable(clippedUnits));
+    QCOMPARE(clippedUnits.size(), units.size() > 60 ? 63 : units.size());
+  }
+  QCOMPARE(io::clip(QByteArray("ok \x1b[31mred\xc3\xa9\x7f")), QString("ok ?[31mred???"));
+  QCOMPARE(io::clip(QString::fromUtf8("caf\xc3\xa9\ttab")), QString("caf??tab"));
+
+  // End to end: a CSV line of random bytes is quoted as printable ASCII.
+  QByteArray line(200, '\0');
+  for (char& b : line) b = static_cast<char>(random.bounded(256));
+  line.replace('\n', 'n').replace('\r', 'r').replace(',', 'c');
+  writeText(path("binary.csv"), "x,y\n" + line + ",0\n");
+  const Run run = scorescopeRun({"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points",
+                                 path("binary.csv"), "--out", path("binary-out.csv")});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("line 2: expected two finite numbers x,y, got '"), qPrintable(run.err));
+  QVERIFY2(printable(run.err.trimmed()), qPrintable(run.err));
+  QVERIFY(!QFile::exists(path("binary-out.csv")));
 }
 
 void TestCli::unknownCommandListsCommands() {

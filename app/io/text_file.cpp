@@ -13,16 +13,21 @@ namespace scorescope::io {
 QString clip(const QString& text, int max) {
   QString out = text.size() > max ? text.left(max) + "..." : text;
   for (QChar& c : out) {
-    if (c.category() == QChar::Other_Control || c == QChar::LineSeparator || c == QChar::ParagraphSeparator) {
-      c = u'?';
-    }
+    if (c.unicode() < 0x20 || c.unicode() > 0x7E) c = u'?';
   }
   return out;
 }
 
 QString clip(const QByteArray& text, int max) {
-  // Decode a little more than needed so a multi-byte character at the cut is not split.
-  return clip(QString::fromUtf8(text.left(4 * (max + 1))), max);
+  // Byte by byte, never decoded: a stray byte of a binary file is one '?', never a control
+  // sequence for the terminal.
+  const QByteArray cut = text.size() > max ? text.left(max) : text;
+  QString out(cut.size(), u'?');
+  for (qsizetype i = 0; i < cut.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(cut[i]);
+    if (byte >= 0x20 && byte <= 0x7E) out[i] = QChar(byte);
+  }
+  return text.size() > max ? out + "..." : out;
 }
 
 QString byteLimitText(qint64 bytes) {

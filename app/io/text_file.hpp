@@ -19,8 +19,9 @@ inline constexpr qint64 kMaxJsonBytes = 16LL << 20;   // 16 MiB
 inline constexpr qint64 kMaxCsvBytes = 1LL << 30;     // 1 GiB
 inline constexpr qint64 kMaxCsvLineBytes = 1LL << 20; // 1 MiB: no valid row comes close
 
-// `text` made safe to echo in a one-line message: control characters (line breaks, tabs, NUL)
-// become '?', and anything past `max` characters is cut and marked with "...".
+// `text` made safe to echo in a one-line message: every character (QString: UTF-16 unit;
+// QByteArray: byte) outside printable ASCII 0x20..0x7E becomes '?' (line breaks, tabs, NUL,
+// escape sequences, non-ASCII), and anything past `max` characters is cut and marked with "...".
 QString clip(const QString& text, int max = 60);
 QString clip(const QByteArray& text, int max = 60);
 
