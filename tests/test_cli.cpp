@@ -327,6 +327,13 @@ void TestCli::helpDocumentsDefaults() {
   for (const char* expected : {"t_min", "ode-rk45", "annealed-langevin", "posterior", "karras", "0.16"}) {
     QVERIFY2(run.out.contains(expected), expected);
   }
+  // Required options say so (the parser has no notion of it; missing ones fail at run time).
+  const QString help = run.out.simplified();
+  for (const char* expected : {"--target <T> (required) Preset", "--process <P> (required) Forward process",
+                               "--sampler <S> (required) Sampler:", "--out <FILE> (required) Output CSV"}) {
+    QVERIFY2(help.contains(expected), qPrintable(QString(expected) + "\n" + run.out));
+  }
+  QVERIFY2(!help.contains("--steps <N> (required)") && !help.contains("--n <N> (required)"), qPrintable(run.out));
   const Run overview = scorescopeRun({"--help"});
   QCOMPARE(overview.exitCode, 0);
   for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));

@@ -38,13 +38,13 @@ int failWith(const QString& command, const QString& message) {
 void addCommon(QCommandLineParser& parser, const QString& summary) {
   parser.setApplicationDescription(summary);
   parser.addHelpOption();
-  parser.addOption({"target", "Preset (" + QString::fromStdString(presetNames()) +
+  parser.addOption({"target", "(required) Preset (" + QString::fromStdString(presetNames()) +
                                   ") or a mixture .json file.", "T"});
   parser.addOption({"threads", "Worker threads (default: one per core).", "N"});
 }
 
 void addProcess(QCommandLineParser& parser) {
-  parser.addOption({"process", "Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
+  parser.addOption({"process", "(required) Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
 }
 
 QString writePoints(const QString& path, const Points& x, const Labels* labels) {
@@ -122,15 +122,15 @@ int sample(const QStringList& args) {
   addProcess(parser);
   const SamplerSettings d;  // core's defaults, shown in the help
   parser.addOptions({
-      {"sampler", "Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
+      {"sampler", "(required) Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
       {"steps", "Steps (default: " + defaultStepsText() + "; annealed-langevin: levels x steps-per-level; "
                 "ode-rk45: the most steps it may take).", "N"},
       {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
       {"seed", "Random seed (default 0).", "S"},
-      {"out", "Output CSV: x,y[,label]." + kOutNote, "FILE"},
+      {"out", "(required) Output CSV: x,y[,label]." + kOutNote, "FILE"},
       {"eta", "DDIM eta in [0, 1] (default " + QString::number(d.ddimEta) + ", deterministic).", "E"},
       {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
-      {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
+      {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7; not with ddpm or ddim, which end at t = 0).", "G"},
       {"langevin-step", "Plain Langevin step eta (default " + QString::number(d.langevinStepSize) +
                             "), run at noise level s/a = " + QString::number(d.langevinNoiseLevel) + ".", "E"},
       {"steps-per-level", "Annealed Langevin steps per level T (default " + QString::number(d.stepsPerLevel) + ").", "T"},
@@ -249,10 +249,10 @@ int forward(const QStringList& args) {
   QCommandLineParser parser;
   addCommon(parser, "Noise data samples: x_t = a(t) x0 + s(t) eps (labels are the data's classes).");
   addProcess(parser);
-  parser.addOptions({{"t", "Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
+  parser.addOptions({{"t", "(required) Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
                      {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
                      {"seed", "Random seed (default 0).", "S"},
-                     {"out", "Output CSV: x,y,label." + kOutNote, "FILE"}});
+                     {"out", "(required) Output CSV: x,y,label." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -294,9 +294,9 @@ int score(const QStringList& args) {
   QCommandLineParser parser;
   addCommon(parser, "Exact score grad log p_t at given points.");
   addProcess(parser);
-  parser.addOptions({{"t", "Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
-                     {"points", "Input CSV with header x,y[,label].", "FILE"},
-                     {"out", "Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
+  parser.addOptions({{"t", "(required) Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
+                     {"points", "(required) Input CSV with header x,y[,label].", "FILE"},
+                     {"out", "(required) Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -327,10 +327,10 @@ int nll(const QStringList& args) {
                     "score and exact 2D divergence, integrated with RK4 from t0 = t_min (where "
                     "s/a = 0.01) to 1.");
   addProcess(parser);
-  parser.addOptions({{"points", "Input CSV with header x,y[,label].", "FILE"},
+  parser.addOptions({{"points", "(required) Input CSV with header x,y[,label].", "FILE"},
                      {"steps", "RK4 steps (default 200).", "N"},
                      {"prior", "log p_1 used at t = 1: gaussian N(0, s(1)^2 I) (default) or exact.", "P"},
-                     {"out", "Output CSV: x,y,nll." + kOutNote, "FILE"}});
+                     {"out", "(required) Output CSV: x,y,nll." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
