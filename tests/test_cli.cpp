@@ -10,6 +10,7 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <algorithm>
 
 #include "cli/cli.hpp"
@@ -337,6 +338,17 @@ void TestCli::helpDocumentsDefaults() {
   const Run overview = scorescopeRun({"--help"});
   QCOMPARE(overview.exitCode, 0);
   for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
+  // The viewport options listed are the viewport's parser's (app/gui/gui_main.cpp), no others.
+  const QString viewport = overview.out.section("viewport options:", 1).section("commands:", 0, 0);
+  const QStringList real{"--lesson N", "--target NAME", "--process NAME", "--particles N", "--seed S",
+                         "--sampler NAME", "--steps N", "--class Y", "--scale S", "--sweep", "--annealed",
+                         "--contours", "--screenshot FILE", "--position U", "--size WxH", "--bench-frames N"};
+  for (const QString& option : real) QVERIFY2(viewport.contains(option), qPrintable(option + "\n" + overview.out));
+  static const QRegularExpression flag("--[a-z-]+");
+  for (const auto& match : flag.globalMatch(viewport)) {
+    QVERIFY2(std::any_of(real.begin(), real.end(), [&](const QString& o) { return o.section(' ', 0, 0) == match.captured(); }),
+             qPrintable("not a viewport option: " + match.captured()));
+  }
 }
 
 void TestCli::mixtureLabelsUpTo255Work() {
