@@ -18,6 +18,7 @@
 
 #include "io/points_csv.hpp"
 #include "scorescope/presets.hpp"
+#include "scorescope/scene.hpp"
 #include "test_support.hpp"
 
 using namespace scorescope;
@@ -66,6 +67,7 @@ class TestCli : public QObject {
   void badInputIsRejected();
   void helpDocumentsDefaults();
   void mixtureLabelsUpTo255Work();
+  void seedUpToKMaxSeedWorks();
   void lineEndingsCrAndCrlf_data();
   void lineEndingsCrAndCrlf();
   void outputMustBeARegularFile_data();
@@ -247,6 +249,8 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("t missing") << QStringList{"forward", "--target", "rings", "--process", "vp"} << "--t: required option is missing";
   QTest::newRow("seed -1") << (base + QStringList{"--seed", "-1"}) << "--seed: expected an integer in [0, 4611686018427387904], got '-1'";
   QTest::newRow("seed 1e20") << (base + QStringList{"--seed", "99999999999999999999"}) << "--seed: expected an integer in [0, 4611686018427387904]";
+  // --seed's range is core's kMaxSeed (scene.hpp), one past it is refused.
+  QTest::newRow("seed kMaxSeed + 1") << (base + QStringList{"--seed", QString::number(kMaxSeed + 1)}) << "--seed: expected an integer in [0, " + QString::number(kMaxSeed) + "], got '" + QString::number(kMaxSeed + 1) + "'";
   QTest::newRow("nll steps 0") << QStringList{"nll", "--target", "rings", "--process", "vp", "--points", "@in.csv", "--steps", "0"} << "--steps: expected an integer in [1, 100000]";
   QTest::newRow("long value is clipped") << (sample + QStringList{"--target", QString(5000, u'q')}) << "--target: unknown 'qqqqqqqqqq";
   QTest::newRow("value with a line break") << (sample + QStringList{"--target", "a\nb"}) << "--target: unknown 'a?b'";
@@ -349,6 +353,12 @@ void TestCli::helpDocumentsDefaults() {
     QVERIFY2(std::any_of(real.begin(), real.end(), [&](const QString& o) { return o.section(' ', 0, 0) == match.captured(); }),
              qPrintable("not a viewport option: " + match.captured()));
   }
+}
+
+void TestCli::seedUpToKMaxSeedWorks() {
+  const Run run = scorescopeRun({"forward", "--target", "rings", "--process", "vp", "--t", "0.5", "--n", "10",
+                                 "--seed", QString::number(kMaxSeed), "--out", path("maxseed.csv")});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
 }
 
 void TestCli::mixtureLabelsUpTo255Work() {

@@ -153,7 +153,7 @@ int sample(const QStringList& args) {
   // The CLI's flags fill the same scene value the viewport edits; the planner builds the models.
   SampledScene scene;
   scene.lesson = Lesson::Guidance;  // a sampling scene: `sampler` under `guidance`
-  scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, static_cast<long long>(kMaxSeed)));
   scene.target = read.targetSpec();
   scene.process = read.process();
   SamplerSettings& settings = scene.sampler;
@@ -257,7 +257,7 @@ int forward(const QStringList& args) {
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
   applyThreads(read);
-  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, static_cast<long long>(kMaxSeed)));
   const std::shared_ptr<const Target> target = read.target(seed);
   const Process process(read.process());
   const double t = read.time();
