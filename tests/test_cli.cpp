@@ -9,12 +9,16 @@
 #include <sys/sysmacros.h>
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QRandomGenerator>
+#include <QRegularExpression>
+#include <algorithm>
 
 #include "cli/cli.hpp"
 #include "io/text_file.hpp"
 
 #include "io/points_csv.hpp"
 #include "scorescope/presets.hpp"
+#include "scorescope/scene.hpp"
 #include "test_support.hpp"
 
 using namespace scorescope;
@@ -63,6 +67,7 @@ class TestCli : public QObject {
   void badInputIsRejected();
   void helpDocumentsDefaults();
   void mixtureLabelsUpTo255Work();
+  void seedUpToKMaxSeedWorks();
   void lineEndingsCrAndCrlf_data();
   void lineEndingsCrAndCrlf();
   void outputMustBeARegularFile_data();
@@ -71,6 +76,8 @@ class TestCli : public QObject {
   void stdoutRedirectedToAFileIsRefused();
   void oversizedInputsAreRefused();
   void longBadLineIsClipped();
+  void inputFifoIsRefused();
+  void clipEchoesPrintableAsciiOnly();
   void unknownCommandListsCommands();
   void viewportArgumentsStillGoToTheViewport();
   void benchMissingBaselineFails();
@@ -159,6 +166,12 @@ void TestCli::mixtureFileTarget() {
                                  "--sampler", "pc", "--steps", "100", "--n", "300", "--seed", "4", "--out", out});
   QVERIFY2(run.exitCode == 0, qPrintable(run.err));
   QCOMPARE(test::readCsv(out).size(), std::size_t(300));
+  // "label" is optional (default 0). A key given twice is not detected: Qt's parser keeps the
+  // last value (here the valid weight 1), documented in mixture_json.hpp.
+  writeText(path("nolabel.json"), R"({"components":[{"weight":-1,"weight":1,"mean":[0,0],"cov":[[1,0],[0,1]]}]})");
+  const Run noLabel = scorescopeRun({"sample", "--target", path("nolabel.json"), "--process", "vp", "--sampler",
+                                     "ode-heun", "--steps", "20", "--n", "10", "--out", out});
+  QVERIFY2(noLabel.exitCode == 0, qPrintable(noLabel.err));
 }
 
 void TestCli::badInputIsRejected_data() {
@@ -209,12 +222,17 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("header-only csv") << (scoreRings + QStringList{"@headeronly.csv"}) << "expected at least one point after the header";
   QTest::newRow("non-utf8 csv") << (scoreRings + QStringList{"@nonutf8.csv"}) << "line 2: expected two finite numbers";
   QTest::newRow("nan in csv") << (scoreRings + QStringList{"@nan.csv"}) << "line 2: expected two finite numbers";
-  QTest::newRow("points /dev/zero") << (scoreRings + QStringList{"/dev/zero"}) << "/dev/zero line 1: a line longer than the limit of 1 MiB";
-  QTest::newRow("points /dev/urandom") << (scoreRings + QStringList{"/dev/urandom"}) << "/dev/urandom line";
-  QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << "it is a directory";
+  // Inputs are regular files only (read, never written: the devices here are only opened for stat).
+  QTest::newRow("points /dev/zero") << (scoreRings + QStringList{"/dev/zero"}) << "/dev/zero: is not a regular file (it is a character device); expected a regular points file";
+  QTest::newRow("points /dev/urandom") << (scoreRings + QStringList{"/dev/urandom"}) << "/dev/urandom: is not a regular file (it is a character device)";
+  QTest::newRow("points is a directory") << (scoreRings + QStringList{"@"}) << ": is not a regular file (it is a directory); expected a regular points file";
 
   // JSON: endless, trailing garbage, non-UTF-8.
-  QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: mixture file is larger than the limit of 16 MiB";
+  // Unknown keys (a misspelt "weigth" used to be dropped silently); "label" may be left out.
+  QTest::newRow("json unknown component key") << (sample + QStringList{"--target", "@color.json"}) << "components[1].color: unknown field; expected weight, mean, cov, label";
+  QTest::newRow("json misspelt key") << (sample + QStringList{"--target", "@weigth.json"}) << "components[0].weigth: unknown field; expected weight, mean, cov, label";
+  QTest::newRow("json unknown top-level key") << (sample + QStringList{"--target", "@named.json"}) << "name: unknown field; expected components";
+  QTest::newRow("mixture /dev/zero") << (sample + QStringList{"--target", "/dev/zero"}) << "/dev/zero: is not a regular file (it is a character device); expected a regular mixture file";
   QTest::newRow("json trailing garbage") << (sample + QStringList{"--target", "@trailing.json"}) << "malformed JSON";
   QTest::newRow("json non-utf8") << (sample + QStringList{"--target", "@nonutf8.json"}) << "malformed JSON";
 
@@ -231,6 +249,8 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("t missing") << QStringList{"forward", "--target", "rings", "--process", "vp"} << "--t: required option is missing";
   QTest::newRow("seed -1") << (base + QStringList{"--seed", "-1"}) << "--seed: expected an integer in [0, 4611686018427387904], got '-1'";
   QTest::newRow("seed 1e20") << (base + QStringList{"--seed", "99999999999999999999"}) << "--seed: expected an integer in [0, 4611686018427387904]";
+  // --seed's range is core's kMaxSeed (scene.hpp), one past it is refused.
+  QTest::newRow("seed kMaxSeed + 1") << (base + QStringList{"--seed", QString::number(kMaxSeed + 1)}) << "--seed: expected an integer in [0, " + QString::number(kMaxSeed) + "], got '" + QString::number(kMaxSeed + 1) + "'";
   QTest::newRow("nll steps 0") << QStringList{"nll", "--target", "rings", "--process", "vp", "--points", "@in.csv", "--steps", "0"} << "--steps: expected an integer in [1, 100000]";
   QTest::newRow("long value is clipped") << (sample + QStringList{"--target", QString(5000, u'q')}) << "--target: unknown 'qqqqqqqqqq";
   QTest::newRow("value with a line break") << (sample + QStringList{"--target", "a\nb"}) << "--target: unknown 'a?b'";
@@ -245,6 +265,12 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("snr with sde") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "sde", "--snr", "0.1"} << "option --snr does not apply to sampler sde (it applies to: pc)";
   QTest::newRow("variance with ddim") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--variance", "beta"} << "option --variance does not apply to sampler ddim (it applies to: ddpm)";
   QTest::newRow("steps-per-level with langevin") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "langevin", "--steps-per-level", "5"} << "option --steps-per-level does not apply to sampler langevin (it applies to: annealed-langevin)";
+  // Karras spacing with samplers that end at t = 0 (used to abort: repeated t = 0 in the grid).
+  QTest::newRow("karras with ddpm") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ddpm", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddpm";
+  QTest::newRow("karras with ddim") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ou", "--sampler", "ddim", "--n", "10", "--grid", "karras"} << "--grid: expected uniform for samplers that end at t = 0 (ddpm, ddim), got karras with ddim";
+  // ode-rk45 at its step cap short of t_end (used to write samples denoised at t = 0.4, exit 0).
+  QTest::newRow("ode-rk45 out of steps") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-rk45", "--n", "1000", "--steps", "2"} << "scorescope sample: ode-rk45 reached only t = 0.";
+  QTest::newRow("ode-rk45 out of steps (remedy)") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-rk45", "--n", "1000", "--steps", "2"} << " within 2 steps; raise --steps or loosen --rtol/--atol\n";
   QTest::newRow("scale without guidance") << (base + QStringList{"--scale", "2"}) << "option --scale does not apply without guidance";
 
   // --out.
@@ -279,6 +305,10 @@ void TestCli::badInputIsRejected() {
   writeText(path("headeronly.csv"), "x,y\n");
   writeText(path("nonutf8.csv"), "x,y\n\xff\xfe,0\n");
   writeText(path("nan.csv"), "x,y\nnan,0\n");
+  writeText(path("color.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + R"(},
+                                  {"weight":1,"mean":[1,0],)" + unit + R"(,"label":1,"color":"red"}]})");
+  writeText(path("weigth.json"), R"({"components":[{"weigth":1,"weight":1,"mean":[0,0],)" + unit + "}]}");
+  writeText(path("named.json"), R"({"name":"two blobs","components":[{"weight":1,"mean":[0,0],)" + unit + "}]}");
   writeText(path("trailing.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + "}]} trailing");
   writeText(path("nonutf8.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + ",\"note\":\"\xff\xfe\"}]}");
   const QString out = path("should-not-exist.csv");
@@ -302,9 +332,33 @@ void TestCli::helpDocumentsDefaults() {
   for (const char* expected : {"t_min", "ode-rk45", "annealed-langevin", "posterior", "karras", "0.16"}) {
     QVERIFY2(run.out.contains(expected), expected);
   }
+  // Required options say so (the parser has no notion of it; missing ones fail at run time).
+  const QString help = run.out.simplified();
+  for (const char* expected : {"--target <T> (required) Preset", "--process <P> (required) Forward process",
+                               "--sampler <S> (required) Sampler:", "--out <FILE> (required) Output CSV"}) {
+    QVERIFY2(help.contains(expected), qPrintable(QString(expected) + "\n" + run.out));
+  }
+  QVERIFY2(!help.contains("--steps <N> (required)") && !help.contains("--n <N> (required)"), qPrintable(run.out));
   const Run overview = scorescopeRun({"--help"});
   QCOMPARE(overview.exitCode, 0);
   for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
+  // The viewport options listed are the viewport's parser's (app/gui/gui_main.cpp), no others.
+  const QString viewport = overview.out.section("viewport options:", 1).section("commands:", 0, 0);
+  const QStringList real{"--lesson N", "--target NAME", "--process NAME", "--particles N", "--seed S",
+                         "--sampler NAME", "--steps N", "--class Y", "--scale S", "--sweep", "--annealed",
+                         "--contours", "--screenshot FILE", "--position U", "--size WxH", "--bench-frames N"};
+  for (const QString& option : real) QVERIFY2(viewport.contains(option), qPrintable(option + "\n" + overview.out));
+  static const QRegularExpression flag("--[a-z-]+");
+  for (const auto& match : flag.globalMatch(viewport)) {
+    QVERIFY2(std::any_of(real.begin(), real.end(), [&](const QString& o) { return o.section(' ', 0, 0) == match.captured(); }),
+             qPrintable("not a viewport option: " + match.captured()));
+  }
+}
+
+void TestCli::seedUpToKMaxSeedWorks() {
+  const Run run = scorescopeRun({"forward", "--target", "rings", "--process", "vp", "--t", "0.5", "--n", "10",
+                                 "--seed", QString::number(kMaxSeed), "--out", path("maxseed.csv")});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
 }
 
 void TestCli::mixtureLabelsUpTo255Work() {
@@ -451,6 +505,78 @@ void TestCli::longBadLineIsClipped() {
   QVERIFY2(run.err.size() < 300, qPrintable(run.err.left(300)));
   QVERIFY2(run.err.contains("expected two finite numbers x,y, got '1,777") && run.err.contains("...'"), qPrintable(run.err));
   QVERIFY(!QFile::exists(path("long-out.csv")));
+}
+
+// A fifo as an input used to block in open() forever (no writer): refused before opening.
+void TestCli::inputFifoIsRefused() {
+  QTemporaryDir fifoDir;
+  QVERIFY(fifoDir.isValid());
+  const QString csv = fifoDir.filePath("points.csv");
+  const QString json = fifoDir.filePath("mixture.json");
+  QCOMPARE(::mkfifo(QFile::encodeName(csv).constData(), 0600), 0);
+  QCOMPARE(::mkfifo(QFile::encodeName(json).constData(), 0600), 0);
+  QVERIFY(QDir().mkdir(fifoDir.filePath("dir.json")));
+  const QString out = fifoDir.filePath("out.csv");
+  const struct {
+    QStringList args;
+    QString message;
+  } cases[] = {
+      {{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", csv, "--out", out},
+       csv + ": is not a regular file (it is a fifo); expected a regular points file"},
+      {{"nll", "--target", "rings", "--process", "vp", "--points", csv, "--out", out},
+       csv + ": is not a regular file (it is a fifo)"},
+      {{"sample", "--target", json, "--process", "vp", "--sampler", "ode-heun", "--n", "10", "--out", out},
+       json + ": is not a regular file (it is a fifo); expected a regular mixture file"},
+      {{"sample", "--target", fifoDir.filePath("dir.json"), "--process", "vp", "--sampler", "ode-heun", "--n", "10", "--out", out},
+       "dir.json: is not a regular file (it is a directory); expected a regular mixture file"},
+  };
+  for (const auto& c : cases) {
+    const Run run = scorescopeRun(c.args, 20000);
+    QVERIFY2(run.exitCode == 2, qPrintable(QString::number(run.exitCode) + ": " + run.err));  // -2: hung
+    QVERIFY2(run.err.contains(c.message), qPrintable(run.err));
+    QCOMPARE(run.err.trimmed().count('\n'), 0);
+    QVERIFY(!QFile::exists(out));
+  }
+}
+
+// Echoed input is printable ASCII only: bytes of a binary file (escape sequences, UTF-8 or
+// not) used to reach the terminal raw.
+void TestCli::clipEchoesPrintableAsciiOnly() {
+  const auto printable = [](const QString& text) {
+    return std::all_of(text.begin(), text.end(), [](QChar c) { return c.unicode() >= 0x20 && c.unicode() <= 0x7E; });
+  };
+  QRandomGenerator random(20240611);
+  for (int trial = 0; trial < 2000; ++trial) {
+    QByteArray bytes(random.bounded(0, 130), '\0');
+    for (char& b : bytes) b = static_cast<char>(random.bounded(256));
+    const QString clipped = io::clip(bytes);
+    QVERIFY2(printable(clipped), qPrintable(QString::fromLatin1(bytes.toHex())));
+    QCOMPARE(clipped.size(), bytes.size() > 60 ? 63 : bytes.size());
+    QCOMPARE(clipped.endsWith("..."), bytes.size() > 60);
+    for (qsizetype i = 0; i < std::min<qsizetype>(bytes.size(), 60); ++i) {
+      const auto b = static_cast<unsigned char>(bytes[i]);
+      QCOMPARE(clipped[i], b >= 0x20 && b <= 0x7E ? QChar(b) : QChar(u'?'));
+    }
+    QString units(random.bounded(0, 130), QChar());
+    for (QChar& c : units) c = QChar(static_cast<char16_t>(random.bounded(0x10000)));
+    const QString clippedUnits = io::clip(units);
+    QVERIFY(printable(clippedUnits));
+    QCOMPARE(clippedUnits.size(), units.size() > 60 ? 63 : units.size());
+  }
+  QCOMPARE(io::clip(QByteArray("ok \x1b[31mred\xc3\xa9\x7f")), QString("ok ?[31mred???"));
+  QCOMPARE(io::clip(QString::fromUtf8("caf\xc3\xa9\ttab")), QString("caf??tab"));
+
+  // End to end: a CSV line of random bytes is quoted as printable ASCII.
+  QByteArray line(200, '\0');
+  for (char& b : line) b = static_cast<char>(random.bounded(256));
+  line.replace('\n', 'n').replace('\r', 'r').replace(',', 'c');
+  writeText(path("binary.csv"), "x,y\n" + line + ",0\n");
+  const Run run = scorescopeRun({"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points",
+                                 path("binary.csv"), "--out", path("binary-out.csv")});
+  QCOMPARE(run.exitCode, 2);
+  QVERIFY2(run.err.contains("line 2: expected two finite numbers x,y, got '"), qPrintable(run.err));
+  QVERIFY2(printable(run.err.trimmed()), qPrintable(run.err));
+  QVERIFY(!QFile::exists(path("binary-out.csv")));
 }
 
 void TestCli::unknownCommandListsCommands() {

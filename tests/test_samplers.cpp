@@ -51,6 +51,8 @@ class TestSamplers : public QObject {
   void ddimStepMatchesTheFormula();
   void annealedLangevinStaysBounded();
   void callbackCancels();
+  void karrasIsRefusedForSamplersEndingAtZero();
+  void rk45StoppedAtItsStepCapIsAnError();
   void recorderKeepsBudgetAndPaths();
 };
 
@@ -308,6 +310,53 @@ void TestSamplers::callbackCancels() {
                                     [](int step, double, const Points&) { return step < 7; });
   QVERIFY(run.cancelled);
   QCOMPARE(run.times.size(), std::size_t(8));  // steps 0..7, no final denoising
+}
+
+// Karras spacing down to s/a = 0 repeats t = 0 (DDPM and DDIM end there): refused by
+// validation with the option and the samplers named, instead of a throw from inside the sampler.
+void TestSamplers::karrasIsRefusedForSamplersEndingAtZero() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  for (SamplerKind kind : {SamplerKind::Ddpm, SamplerKind::Ddim}) {
+    SamplerSettings settings = defaultSamplerSettings(kind);
+    settings.steps = 10;
+    settings.spacing = GridSpacing::Karras;
+    const std::string invalid = validateSamplerSettings(settings);
+    QVERIFY2(invalid.starts_with("grid: expected uniform for samplers that end at t = 0 (ddpm, ddim)"), invalid.c_str());
+    QVERIFY2(invalid.find("karras applies to: sde") != std::string::npos, invalid.c_str());
+    const CounterRng rng(3);
+    QVERIFY_THROWS_EXCEPTION(std::invalid_argument,
+                             runSampler(model, settings, initialParticles(model.process(), settings, 10, rng), rng));
+  }
+  for (SamplerKind kind : {SamplerKind::ReverseSde, SamplerKind::OdeHeun, SamplerKind::PredictorCorrector}) {
+    SamplerSettings settings = defaultSamplerSettings(kind);
+    settings.spacing = GridSpacing::Karras;
+    QVERIFY2(validateSamplerSettings(settings).empty(), validateSamplerSettings(settings).c_str());
+  }
+}
+
+// RK45 at its step cap ends above tEnd; runSampler used to denoise there and return samples far
+// from the target. Now an error naming the t reached; a cancelled run is not one.
+void TestSamplers::rk45StoppedAtItsStepCapIsAnError() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  SamplerSettings settings = defaultSamplerSettings(SamplerKind::OdeRk45);
+  settings.steps = 2;
+  const CounterRng rng(4);
+  const Points start = initialParticles(model.process(), settings, 100, rng);
+  try {
+    runSampler(model, settings, start, rng);
+    QFAIL("expected SamplerStoppedEarly");
+  } catch (const SamplerStoppedEarly& e) {
+    const std::string what = e.what();
+    QVERIFY2(what.starts_with("ode-rk45 reached only t = 0."), what.c_str());
+    QVERIFY2(what.ends_with(" within 2 steps; raise --steps or loosen --rtol/--atol"), what.c_str());
+  }
+  // Cancelled by the callback: no error, the caller asked for it.
+  const Trajectory cancelled = runSampler(model, settings, start, rng, {}, [](int step, double, const Points&) { return step < 1; });
+  QVERIFY(cancelled.cancelled);
+  // Enough steps: reaches tEnd, no error.
+  settings.steps = defaultSteps(SamplerKind::OdeRk45);
+  const Trajectory full = runSampler(model, settings, start, rng);
+  QCOMPARE(full.times.back(), 0.0);
 }
 
 void TestSamplers::recorderKeepsBudgetAndPaths() {

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QTextStream>
 #include <cstdio>
+#include <stdexcept>
 
 #include "cli/bench.hpp"
 #include "cli/options.hpp"
@@ -37,13 +38,13 @@ int failWith(const QString& command, const QString& message) {
 void addCommon(QCommandLineParser& parser, const QString& summary) {
   parser.setApplicationDescription(summary);
   parser.addHelpOption();
-  parser.addOption({"target", "Preset (" + QString::fromStdString(presetNames()) +
+  parser.addOption({"target", "(required) Preset (" + QString::fromStdString(presetNames()) +
                                   ") or a mixture .json file.", "T"});
   parser.addOption({"threads", "Worker threads (default: one per core).", "N"});
 }
 
 void addProcess(QCommandLineParser& parser) {
-  parser.addOption({"process", "Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
+  parser.addOption({"process", "(required) Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
 }
 
 QString writePoints(const QString& path, const Points& x, const Labels* labels) {
@@ -121,15 +122,15 @@ int sample(const QStringList& args) {
   addProcess(parser);
   const SamplerSettings d;  // core's defaults, shown in the help
   parser.addOptions({
-      {"sampler", "Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
+      {"sampler", "(required) Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
       {"steps", "Steps (default: " + defaultStepsText() + "; annealed-langevin: levels x steps-per-level; "
                 "ode-rk45: the most steps it may take).", "N"},
       {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
       {"seed", "Random seed (default 0).", "S"},
-      {"out", "Output CSV: x,y[,label]." + kOutNote, "FILE"},
+      {"out", "(required) Output CSV: x,y[,label]." + kOutNote, "FILE"},
       {"eta", "DDIM eta in [0, 1] (default " + QString::number(d.ddimEta) + ", deterministic).", "E"},
       {"variance", "DDPM variance: posterior (beta~, default) or beta.", "V"},
-      {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7).", "G"},
+      {"grid", "Time grid: uniform (default) or karras (EDM sigmas, rho 7; not with ddpm or ddim, which end at t = 0).", "G"},
       {"langevin-step", "Plain Langevin step eta (default " + QString::number(d.langevinStepSize) +
                             "), run at noise level s/a = " + QString::number(d.langevinNoiseLevel) + ".", "E"},
       {"steps-per-level", "Annealed Langevin steps per level T (default " + QString::number(d.stepsPerLevel) + ").", "T"},
@@ -152,7 +153,7 @@ int sample(const QStringList& args) {
   // The CLI's flags fill the same scene value the viewport edits; the planner builds the models.
   SampledScene scene;
   scene.lesson = Lesson::Guidance;  // a sampling scene: `sampler` under `guidance`
-  scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, static_cast<long long>(kMaxSeed)));
   scene.target = read.targetSpec();
   scene.process = read.process();
   SamplerSettings& settings = scene.sampler;
@@ -221,7 +222,13 @@ int sample(const QStringList& args) {
   timer.start();
   RecordOptions record;
   record.memoryBudgetBytes = 0;  // only the final batch is needed here
-  const RunResult result = executeRuns(plan, scene, record).front();
+  std::vector<RunResult> results;
+  try {
+    results = executeRuns(plan, scene, record);
+  } catch (const SamplerStoppedEarly& e) {  // e.g. ode-rk45 with too few --steps: bad input
+    return failWith(command, QString::fromStdString(e.what()));
+  }
+  const RunResult& result = results.front();
   const Trajectory& run = result.trajectory;
   if (!run.final.allFinite()) {
     return failWith(command, "the sampler diverged (non-finite values); try more --steps or a smaller step size");
@@ -242,15 +249,15 @@ int forward(const QStringList& args) {
   QCommandLineParser parser;
   addCommon(parser, "Noise data samples: x_t = a(t) x0 + s(t) eps (labels are the data's classes).");
   addProcess(parser);
-  parser.addOptions({{"t", "Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
+  parser.addOptions({{"t", "(required) Time in [0, 1] (DDPM uses t = k/T).", "TIME"},
                      {"n", "Number of samples (default " + QString::number(SampledScene{}.particles) + ").", "N"},
                      {"seed", "Random seed (default 0).", "S"},
-                     {"out", "Output CSV: x,y,label." + kOutNote, "FILE"}});
+                     {"out", "(required) Output CSV: x,y,label." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
   applyThreads(read);
-  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, (1LL << 62)));
+  const auto seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, static_cast<long long>(kMaxSeed)));
   const std::shared_ptr<const Target> target = read.target(seed);
   const Process process(read.process());
   const double t = read.time();
@@ -287,9 +294,9 @@ int score(const QStringList& args) {
   QCommandLineParser parser;
   addCommon(parser, "Exact score grad log p_t at given points.");
   addProcess(parser);
-  parser.addOptions({{"t", "Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
-                     {"points", "Input CSV with header x,y[,label].", "FILE"},
-                     {"out", "Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
+  parser.addOptions({{"t", "(required) Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
+                     {"points", "(required) Input CSV with header x,y[,label].", "FILE"},
+                     {"out", "(required) Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -320,10 +327,10 @@ int nll(const QStringList& args) {
                     "score and exact 2D divergence, integrated with RK4 from t0 = t_min (where "
                     "s/a = 0.01) to 1.");
   addProcess(parser);
-  parser.addOptions({{"points", "Input CSV with header x,y[,label].", "FILE"},
+  parser.addOptions({{"points", "(required) Input CSV with header x,y[,label].", "FILE"},
                      {"steps", "RK4 steps (default 200).", "N"},
                      {"prior", "log p_1 used at t = 1: gaussian N(0, s(1)^2 I) (default) or exact.", "P"},
-                     {"out", "Output CSV: x,y,nll." + kOutNote, "FILE"}});
+                     {"out", "(required) Output CSV: x,y,nll." + kOutNote, "FILE"}});
   int status = 0;
   if (!parse(parser, args, command, status)) return status;
   OptionReader read(parser);
@@ -359,9 +366,11 @@ const QStringList kHelp{"help", "--help", "-h"};
 int usage() {
   out() << "usage: scorescope [viewport options]   open the viewport (default: lesson 2 on gmm8-ring)\n"
            "       scorescope <command> [options]  run headless\n\n"
-           "viewport options: --lesson 1..5, --target NAME|draw, --process NAME, --particles N,\n"
-           "  --seed S, --sweep, --annealed, --contours, --screenshot FILE [--position U] [--size WxH],\n"
-           "  --bench-frames N (median and p95 frame times), --widget-viewport\n\n"
+           "viewport options:\n"
+           "  --lesson N (1..5), --target NAME|draw, --process NAME, --particles N, --seed S,\n"
+           "  --sampler NAME, --steps N, --class Y, --scale S, --sweep, --annealed, --contours,\n"
+           "  --screenshot FILE [--position U] [--size WxH],\n"
+           "  --bench-frames N (median and p95 frame times)\n\n"
            "commands:\n"
            "  sample   draw samples with a sampler driven by the exact score\n"
            "  forward  noise data samples to time t\n"
@@ -383,7 +392,9 @@ bool isCommand(const QStringList& args) {
   return kHelp.contains(first) || (!first.startsWith('-') && !first.endsWith(".json", Qt::CaseInsensitive));
 }
 
-int run(const QStringList& args) {
+namespace {
+
+int dispatch(const QStringList& args) {
   const QString command = args.value(1);
   if (kHelp.contains(command)) return usage();
   if (command == "sample") return sample(args);
@@ -394,6 +405,23 @@ int run(const QStringList& args) {
   QTextStream(stderr) << "scorescope: unknown command '" << io::clip(command) << "'; commands: "
                       << kCommands.join(", ") << ", help (scorescope help describes them)" << Qt::endl;
   return 2;
+}
+
+}  // namespace
+
+int run(const QStringList& args) {
+  // Nothing escapes as an abort: a check that only core makes (invalid_argument) is bad input,
+  // exit 2; anything else (bad_alloc, runtime_error) is a failure of the run, exit 1.
+  const QString command = io::clip(args.value(1));
+  try {
+    return dispatch(args);
+  } catch (const std::invalid_argument& e) {
+    QTextStream(stderr) << "scorescope " << command << ": " << oneLine(QString::fromUtf8(e.what())) << Qt::endl;
+    return 2;
+  } catch (const std::exception& e) {
+    QTextStream(stderr) << "scorescope " << command << ": " << oneLine(QString::fromUtf8(e.what())) << Qt::endl;
+    return 1;
+  }
 }
 
 }  // namespace scorescope::cli

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QStringList>
 #include <cmath>
 
 #include "io/text_file.hpp"
@@ -15,6 +16,17 @@ bool readNumber(const QJsonValue& value, double& out) {
   if (!value.isDouble()) return false;
   out = value.toDouble();
   return true;
+}
+
+// The first key of `object` not in `allowed` (keys() is sorted), as "path.key: unknown field;
+// expected a, b", or empty. A misspelt key ("weigth", "lable") would otherwise be dropped silently.
+QString unknownField(const QJsonObject& object, const QStringList& allowed, const QString& path) {
+  for (const QString& key : object.keys()) {
+    if (!allowed.contains(key)) {
+      return path + clip(key) + ": unknown field; expected " + allowed.join(", ");
+    }
+  }
+  return {};
 }
 
 }  // namespace
@@ -34,11 +46,19 @@ std::optional<std::vector<MixtureComponent>> parseMixtureJson(const QByteArray& 
     error = QStringLiteral("components: expected an array of {weight, mean, cov, label} objects");
     return std::nullopt;
   }
+  if (QString unknown = unknownField(doc.object(), {"components"}, ""); !unknown.isEmpty()) {
+    error = std::move(unknown);
+    return std::nullopt;
+  }
   std::vector<MixtureComponent> components;
   const QJsonArray array = list.toArray();
   for (qsizetype k = 0; k < array.size(); ++k) {
     const QString field = QStringLiteral("components[%1].").arg(k);
     const QJsonObject object = array[k].toObject();
+    if (QString unknown = unknownField(object, {"weight", "mean", "cov", "label"}, field); !unknown.isEmpty()) {
+      error = std::move(unknown);
+      return std::nullopt;
+    }
     MixtureComponent c;
     if (!array[k].isObject() || !readNumber(object.value("weight"), c.weight)) {
       error = field + "weight: expected a number in [0, 1e12]";

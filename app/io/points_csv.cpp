@@ -82,11 +82,11 @@ class LineReader {
 
 std::optional<PointsCsv> readPointsCsv(const QString& path, QString& error) {
   const QString shown = clip(path);
-  const QFileInfo info(path);
-  if (info.isDir()) {
-    error = QStringLiteral("%1: cannot read points file (it is a directory)").arg(shown);
+  if (QString invalid = checkInputFile(path, "points file"); !invalid.isEmpty()) {
+    error = std::move(invalid);
     return std::nullopt;
   }
+  const QFileInfo info(path);
   if (info.isFile() && info.size() > kMaxCsvBytes) {
     error = QStringLiteral("%1: points file is larger than the limit of %2").arg(shown, byteLimitText(kMaxCsvBytes));
     return std::nullopt;

@@ -5,22 +5,29 @@
 #include <QFileInfo>
 #include <QSaveFile>
 #include <QTemporaryFile>
+#include <qplatformdefs.h>
+#include <sys/stat.h>
 
 namespace scorescope::io {
 
 QString clip(const QString& text, int max) {
   QString out = text.size() > max ? text.left(max) + "..." : text;
   for (QChar& c : out) {
-    if (c.category() == QChar::Other_Control || c == QChar::LineSeparator || c == QChar::ParagraphSeparator) {
-      c = u'?';
-    }
+    if (c.unicode() < 0x20 || c.unicode() > 0x7E) c = u'?';
   }
   return out;
 }
 
 QString clip(const QByteArray& text, int max) {
-  // Decode a little more than needed so a multi-byte character at the cut is not split.
-  return clip(QString::fromUtf8(text.left(4 * (max + 1))), max);
+  // Byte by byte, never decoded: a stray byte of a binary file is one '?', never a control
+  // sequence for the terminal.
+  const QByteArray cut = text.size() > max ? text.left(max) : text;
+  QString out(cut.size(), u'?');
+  for (qsizetype i = 0; i < cut.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(cut[i]);
+    if (byte >= 0x20 && byte <= 0x7E) out[i] = QChar(byte);
+  }
+  return text.size() > max ? out + "..." : out;
 }
 
 QString byteLimitText(qint64 bytes) {
@@ -29,14 +36,29 @@ QString byteLimitText(qint64 bytes) {
   return QString::number(bytes) + " bytes";
 }
 
+QString checkInputFile(const QString& path, const QString& what) {
+  QT_STATBUF st;
+  // stat follows symbolic links; a missing file is left to open(), which names the reason.
+  if (QT_STAT(QFile::encodeName(path).constData(), &st) != 0) return {};
+  if (S_ISREG(st.st_mode)) return {};
+  const char* kind = S_ISDIR(st.st_mode)    ? "it is a directory"
+                     : S_ISFIFO(st.st_mode) ? "it is a fifo"
+                     : S_ISCHR(st.st_mode)  ? "it is a character device"
+                     : S_ISBLK(st.st_mode)  ? "it is a block device"
+                     : S_ISSOCK(st.st_mode) ? "it is a socket"
+                                            : "an unknown kind of file";
+  return QStringLiteral("%1: is not a regular file (%2); expected a regular %3").arg(clip(path), kind, what);
+}
+
 std::optional<QByteArray> readFileBounded(const QString& path, qint64 maxBytes, const QString& what,
                                           QString& error) {
   const QString shown = clip(path);
-  const QFileInfo info(path);
-  if (info.isDir()) {
-    error = QStringLiteral("%1: cannot read %2 (it is a directory)").arg(shown, what);
+  // Before opening: opening a fifo blocks until a writer appears (forever, for a stray one).
+  if (QString invalid = checkInputFile(path, what); !invalid.isEmpty()) {
+    error = std::move(invalid);
     return std::nullopt;
   }
+  const QFileInfo info(path);
   const QString tooLarge = QStringLiteral("%1: %2 is larger than the limit of %3").arg(shown, what, byteLimitText(maxBytes));
   if (info.isFile() && info.size() > maxBytes) {
     error = tooLarge;
@@ -47,7 +69,7 @@ std::optional<QByteArray> readFileBounded(const QString& path, qint64 maxBytes, 
     error = QStringLiteral("%1: cannot read %2 (%3)").arg(shown, what, file.errorString());
     return std::nullopt;
   }
-  // Read in chunks, never more than maxBytes + 1: devices and pipes report no size.
+  // Read in chunks, never more than maxBytes + 1: a file may grow while it is read.
   QByteArray contents;
   while (true) {
     const qint64 want = std::min<qint64>(1 << 20, maxBytes + 1 - contents.size());

@@ -1,7 +1,7 @@
 #pragma once
 // Bounded input and atomic output for the CLI's files.
-//   Input: every file is read with a size limit, so an endless source (/dev/zero, a pipe that
-//   never ends) fails with an error naming the limit instead of exhausting memory.
+//   Input: only regular files are read (a fifo would block on open, a device never ends), and
+//   with a size limit, so a huge file fails with an error naming the limit.
 //   Output: the file appears complete or not at all (QSaveFile writes a temporary file and
 //   renames it on commit), so a failed run never leaves a half-written result. Only regular
 //   files are written: an existing device, directory or fifo is refused (so is "-"; stdout
@@ -19,17 +19,24 @@ inline constexpr qint64 kMaxJsonBytes = 16LL << 20;   // 16 MiB
 inline constexpr qint64 kMaxCsvBytes = 1LL << 30;     // 1 GiB
 inline constexpr qint64 kMaxCsvLineBytes = 1LL << 20; // 1 MiB: no valid row comes close
 
-// `text` made safe to echo in a one-line message: control characters (line breaks, tabs, NUL)
-// become '?', and anything past `max` characters is cut and marked with "...".
+// `text` made safe to echo in a one-line message: every character (QString: UTF-16 unit;
+// QByteArray: byte) outside printable ASCII 0x20..0x7E becomes '?' (line breaks, tabs, NUL,
+// escape sequences, non-ASCII), and anything past `max` characters is cut and marked with "...".
 QString clip(const QString& text, int max = 60);
 QString clip(const QByteArray& text, int max = 60);
 
 // "16 MiB", "1 GiB".
 QString byteLimitText(qint64 bytes);
 
-// Reads all of `path` (a regular file, device or pipe; not a directory), at most `maxBytes`.
-// On failure returns nothing and sets `error` to one line naming the file (`what`: "mixture
-// file", "points file") and, when too large, the limit.
+// Empty when `path` is a regular file (after symbolic links) or does not exist; otherwise one
+// line "FILE: is not a regular file (it is a fifo); expected a regular <what>". Checked before
+// opening: opening a fifo blocks until a writer appears, and devices never end.
+QString checkInputFile(const QString& path, const QString& what);
+
+// Reads all of `path` (a regular file only: directories, fifos, devices and sockets are
+// refused by checkInputFile), at most `maxBytes`. On failure returns nothing and sets `error`
+// to one line naming the file (`what`: "mixture file", "points file") and, when too large, the
+// limit.
 std::optional<QByteArray> readFileBounded(const QString& path, qint64 maxBytes, const QString& what,
                                           QString& error);
 

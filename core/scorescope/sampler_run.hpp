@@ -2,6 +2,7 @@
 // Choosing and running a sampler by name with its settings: what the CLI, scenes and the GUI
 // use. The defaults are the ones that give good samples on the toy targets (tested).
 #include <array>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -104,10 +105,16 @@ inline constexpr int kMaxSamplerSteps = 100000;
 Points initialParticles(const Process& process, const SamplerSettings& settings, Eigen::Index n,
                         const CounterRng& rng);
 
+// An uncancelled run that ended above its tEnd (ode-rk45 at its step cap): the settings were
+// valid but not enough for this target. what() is one line naming the remedy.
+struct SamplerStoppedEarly : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // Runs the sampler from `x` (normally initialParticles) and records the trajectory. With
 // denoiseFinal the Tweedie estimate D(x, tEnd) is reported as one more step at t = 0.
 // Throws std::invalid_argument with validateSamplerSettings' message on invalid settings
-// (Release builds too).
+// (Release builds too), and SamplerStoppedEarly when ode-rk45 used up its steps before tEnd.
 Trajectory runSampler(const ScoreModel& model, const SamplerSettings& settings, Points x,
                       const CounterRng& rng, const RecordOptions& record = {},
                       const StepCallback& progress = {});

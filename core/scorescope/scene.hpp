@@ -86,6 +86,7 @@ inline constexpr int kMaxRecordedPaths = 1000;
 inline constexpr double kMaxGuidanceScale = 100.0;
 inline constexpr double kMinCfgW = -1.0;  // w = -1 is the unconditional model (lecture gamma = 0)
 inline constexpr int kMaxLabel = 255;
+inline constexpr std::uint64_t kMaxSeed = std::uint64_t(1) << 62;  // CLI --seed range [0, kMaxSeed]
 inline constexpr int kMaxSweepScales = 9;
 
 struct Layers {

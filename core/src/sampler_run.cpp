@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 
 namespace scorescope {
@@ -86,6 +87,9 @@ constexpr std::array<SamplerInfo, kAllSamplerKinds.size()> kSamplers = {{
     {SamplerKind::PredictorCorrector, "pc", "Predictor-corrector", 100, kGridded | kUsesCorrector, true, runPc},
 }};
 
+// DDPM and DDIM step on the discrete grid down to t = 0 (no kUsesTEnd).
+bool endsAtTimeZero(const SamplerInfo& info) { return (info.options & kUsesGrid) && !(info.options & kUsesTEnd); }
+
 std::string range(const char* field, const char* allowed, double got) {
   char number[32];
   std::snprintf(number, sizeof number, "%g", got);
@@ -141,6 +145,19 @@ std::string validateSamplerSettings(const SamplerSettings& s) {
     return range("langevin-noise", "a number in (0, 100]", s.langevinNoiseLevel);
   if (s.stepsPerLevel < 1 || s.stepsPerLevel > kMaxSamplerSteps)
     return range("steps-per-level", "an integer in [1, 100000]", s.stepsPerLevel);
+  // Karras spacing runs the noise level s/a down to s/a at the end time; for samplers that end
+  // at t = 0 that is 0, and the last levels all map back to t = 0 (a repeated time, which the
+  // samplers refuse). Uniform spacing only for them.
+  if (s.spacing == GridSpacing::Karras && endsAtTimeZero(samplerInfo(s.kind))) {
+    std::string atZero, karras;
+    for (const SamplerInfo& info : kSamplers) {
+      if (!(info.options & kUsesGrid)) continue;
+      std::string& list = endsAtTimeZero(info) ? atZero : karras;
+      list += (list.empty() ? "" : ", ") + std::string(info.name);
+    }
+    return "grid: expected uniform for samplers that end at t = 0 (" + atZero + "), got karras with " +
+           std::string(samplerInfo(s.kind).name) + " (karras applies to: " + karras + ")";
+  }
   if (s.kind == SamplerKind::AnnealedLangevin && s.steps < s.stepsPerLevel) {
     return range("steps", "at least steps-per-level for annealed Langevin (levels x steps per level)", s.steps);
   }
@@ -184,6 +201,14 @@ Trajectory runSampler(const ScoreModel& model, const SamplerSettings& s, Points 
     return !progress || progress(step, t, state);
   });
   x = info.run(model, s, std::move(x), tEnd, rng.derive(0x5A), callback);
+  // RK45 stops at its step cap wherever it is; denoising at that (high) t would return samples
+  // far from the target with no sign of failure. (Other samplers always reach tEnd.)
+  if (s.kind == SamplerKind::OdeRk45 && !recorder.cancelled() && lastT - tEnd > 1e-12) {
+    char reached[32];
+    std::snprintf(reached, sizeof reached, "%.2g", lastT);
+    throw SamplerStoppedEarly(std::string(info.name) + " reached only t = " + reached + " within " +
+                              std::to_string(s.steps) + " steps; raise --steps or loosen --rtol/--atol");
+  }
   if (s.denoiseFinal && !recorder.cancelled() && p.s(lastT) > 0.0) {
     x = model.denoise(x, lastT);
     callback(lastStep + 1, 0.0, x);
