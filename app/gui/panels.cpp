@@ -143,7 +143,7 @@ void Panels::sceneSection(Session& session, Scene& s) {
     pendingParticles_ = -1;
   }
   // The CLI's range: any seed a command line can reproduce.
-  constexpr std::uint64_t kSeedStep = 1, kMaxSeed = std::uint64_t(1) << 62;
+  constexpr std::uint64_t kSeedStep = 1;
   std::uint64_t seed = s.sampled.seed;
   if (ImGui::InputScalar("seed", ImGuiDataType_U64, &seed, &kSeedStep)) s.sampled.seed = std::min(seed, kMaxSeed);
   log_.add("seed", {"sampled.seed"});

@@ -10,7 +10,7 @@
 namespace scorescope::gui {
 namespace {
 
-constexpr long long kMaxViewportSeed = 1LL << 62;
+
 
 void addOptions(QCommandLineParser& parser) {
   parser.addHelpOption();
@@ -19,7 +19,7 @@ void addOptions(QCommandLineParser& parser) {
       {"target", QString::fromStdString("Target: " + presetNames() + ", or draw."), "NAME"},
       {"process", QString::fromStdString("Forward process: " + processNames() + " (default vp)."), "NAME"},
       {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
-      {"seed", QStringLiteral("Random seed, 0..%1 (default 0).").arg(kMaxViewportSeed), "S"},
+      {"seed", QStringLiteral("Random seed, 0..%1 (default 0).").arg(static_cast<long long>(kMaxSeed)), "S"},
       {"sampler", "Lessons 3-5: the sampler (lesson 3: langevin, annealed-langevin; lesson 4: sde, ddpm, ddim, pc; "
                   "lesson 5: any but the Langevin ones).", "NAME"},
       {"steps", QStringLiteral("Lessons 3-5: sampler steps, 1..%1 (default: the sampler's).").arg(kMaxSamplerSteps), "N"},
@@ -110,7 +110,7 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
     x.particles = static_cast<int>(v);
   }
   if (parser.isSet("seed")) {
-    if (!readInt(parser, "seed", 0, kMaxViewportSeed, v, error)) return error;
+    if (!readInt(parser, "seed", 0, static_cast<long long>(kMaxSeed), v, error)) return error;
     x.seed = static_cast<std::uint64_t>(v);
   }
   if (parser.isSet("sampler")) {

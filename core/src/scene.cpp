@@ -101,6 +101,7 @@ std::string validateSampledScene(const SampledScene& s) {
       }
       break;
   }
+  if (s.seed > kMaxSeed) return "seed: expected an integer in [0, 2^62], got " + std::to_string(s.seed);
   if (s.particles < 1 || s.particles > kMaxParticles) {
     return expected("particles", "an integer in [1, 10000000]", s.particles);
   }
