@@ -173,7 +173,10 @@ class TestViewport : public QObject {
             break;
           case Scroll: wheel(c, -240); break;
         }
-        key(Qt::Key_Escape);  // closes a combo's popup or an unfinished text edit
+        key(Qt::Key_Escape);  // ends an unfinished text edit
+        // A click on an empty spot of the timeline strip closes a combo's open popup, which
+        // would otherwise lie over the next widget.
+        click({v_->width() - 8.0, v_->height() - 8.0});
         session().timeline().setPlaying(false);
         const Scene after = session().scene();
         for (const std::string& path : changedSceneFields(before, after)) {
