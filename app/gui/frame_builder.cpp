@@ -23,8 +23,6 @@ std::string fmt(const char* format, double v) {
   return buffer;
 }
 
-bool showsData(Lesson lesson) { return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField; }
-
 Points gridPoints(const std::vector<double>& xs, const std::vector<double>& ys) {
   Points p(static_cast<Eigen::Index>(xs.size()), 2);
   for (std::size_t k = 0; k < xs.size(); ++k) {
@@ -183,8 +181,8 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   }
 
   if (!layers.particles || !shown) return;
-  if (showsData(lesson)) {
-    if (index != 0 || !showsData(shown->scene.lesson)) return;
+  if (lessonShowsData(lesson)) {
+    if (index != 0 || !lessonShowsData(shown->scene.lesson)) return;
     // x_t = a(t) x0 + s(t) eps with each particle's own eps: scrubbing t moves it smoothly.
     const ForwardData& data = shown->forward;
     const Process process(shown->scene.process);

@@ -93,8 +93,8 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
   ImGui::SliderInt("class y", &g.label, 0, std::max(0, labelCount - 1), "%d", kClamp);
   log.add("class y", {"sampled.guidance.label"});
   GuidanceKind kind = g.kind;
-  constexpr std::array kinds = {GuidanceKind::Classifier, GuidanceKind::ClassifierFree};
-  if (enumCombo("guidance", kind, kinds, {"classifier", "classifier-free"})) g.kind = kind;
+  constexpr std::array guidanceKinds = {GuidanceKind::Classifier, GuidanceKind::ClassifierFree};
+  if (enumCombo("guidance", kind, guidanceKinds, {"classifier", "classifier-free"})) g.kind = kind;
   log.add("guidance", {"sampled.guidance.kind"});
   if (g.kind == GuidanceKind::Classifier) {
     sliderDouble("gamma", g.scale, 0.0, 20.0, "%.2f");
@@ -112,19 +112,19 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
   bool sweep = !g.sweep.empty();
   if (ImGui::Checkbox("sweep: scales 0, 1, 3, 7", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
   log.add("sweep", {"sampled.guidance.sweep"});
-  std::vector<SamplerKind> kinds2;
+  std::vector<SamplerKind> samplers;
   std::vector<const char*> names;
   for (SamplerKind k : kAllSamplerKinds) {
-    if (k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin) continue;  // no time grid
-    kinds2.push_back(k);
+    if (!samplerFitsLesson(k, Lesson::Guidance)) continue;
+    samplers.push_back(k);
     names.push_back(samplerName(k).data());  // literals: null-terminated
   }
   int index = 0;
-  for (std::size_t i = 0; i < kinds2.size(); ++i) {
-    if (kinds2[i] == s.sampler.kind) index = static_cast<int>(i);
+  for (std::size_t i = 0; i < samplers.size(); ++i) {
+    if (samplers[i] == s.sampler.kind) index = static_cast<int>(i);
   }
   if (comboIndex("sampler", index, names.data(), static_cast<int>(names.size()))) {
-    setKind(s.sampler, kinds2[static_cast<std::size_t>(index)]);
+    setKind(s.sampler, samplers[static_cast<std::size_t>(index)]);
   }
   log.add("sampler", kSampler);
   stepsSlider(s.sampler.steps, log, {"sampled.sampler.steps"});

@@ -14,7 +14,7 @@ constexpr std::size_t kRunMemoryBudget = 384u << 20;
 RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
   return [plan = std::move(plan), scene = std::move(scene)](const JobControl& control) {
     RunOutput out{plan, scene, {}, {}};
-    if (scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField) {
+    if (lessonShowsData(scene.lesson)) {
       out.forward = sampleForwardData(*plan.target, scene.particles, scene.seed);
       return out;
     }

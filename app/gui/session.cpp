@@ -6,12 +6,6 @@
 #include "scorescope/gaussian_mixture.hpp"
 
 namespace scorescope::gui {
-namespace {
-
-bool showsData(Lesson lesson) { return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField; }
-
-}  // namespace
-
 Session::Session(QObject* parent) : QObject(parent) {
   connect(&runs_, &RunController::finished, this, &Session::onFinished);
   connect(&runs_, &RunController::failed, this, [this](int generation, const QString& message) {
@@ -82,7 +76,7 @@ void Session::onFinished(int generation, std::shared_ptr<const RunOutput> output
   shownGeneration_ = generation;
   int last = 0;
   for (const RunResult& r : shown_->runs) last = std::max(last, static_cast<int>(r.trajectory.times.size()) - 1);
-  if (!showsData(shown_->scene.lesson)) {
+  if (!lessonShowsData(shown_->scene.lesson)) {
     last = std::max(last, 1);
     const bool wasContinuous = !timeline_.discrete();
     timeline_.setSteps(last);
@@ -101,7 +95,7 @@ void Session::waitForRuns() {
 }
 
 double Session::displayTime() const {
-  if (showsData(scene_.sampled.lesson)) return timeline_.position();
+  if (lessonShowsData(scene_.sampled.lesson)) return timeline_.position();
   if (!shown_ || shown_->runs.empty()) return 1.0;
   const Trajectory& tr = shown_->runs.front().trajectory;
   if (tr.times.empty()) return 1.0;
@@ -110,7 +104,7 @@ double Session::displayTime() const {
   return tr.times[static_cast<std::size_t>(std::clamp(step, 0, static_cast<int>(tr.times.size()) - 1))];
 }
 
-int Session::displayStep() const { return showsData(scene_.sampled.lesson) ? -1 : timeline_.currentStep(); }
+int Session::displayStep() const { return lessonShowsData(scene_.sampled.lesson) ? -1 : timeline_.currentStep(); }
 
 const std::vector<MixtureComponent>* Session::mixture() const {
   const auto* m = dynamic_cast<const GaussianMixture*>(plan_.target.get());
@@ -118,7 +112,7 @@ const std::vector<MixtureComponent>* Session::mixture() const {
 }
 
 double Session::handleScale() const {
-  return showsData(scene_.sampled.lesson) ? plan_.process.a(displayTime()) : 1.0;
+  return lessonShowsData(scene_.sampled.lesson) ? plan_.process.a(displayTime()) : 1.0;
 }
 
 bool Session::hasHandles() const { return mixture() && handleScale() >= kMinHandleScale; }

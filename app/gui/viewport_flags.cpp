@@ -59,20 +59,6 @@ bool inLesson(const QCommandLineParser& parser, const QString& name, Lesson less
   return false;
 }
 
-bool samplerFitsLesson(SamplerKind k, Lesson lesson) {
-  const bool langevin = k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin;
-  switch (lesson) {
-    case Lesson::ForwardNoising:
-    case Lesson::ScoreField: return false;
-    case Lesson::Langevin: return langevin;
-    case Lesson::ReverseVsOde:
-      return k == SamplerKind::ReverseSde || k == SamplerKind::Ddpm || k == SamplerKind::Ddim ||
-             k == SamplerKind::PredictorCorrector;
-    case Lesson::Guidance: return !langevin;
-  }
-  return false;
-}
-
 QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
   QString error;
   long long v = 0;

@@ -20,6 +20,11 @@ namespace scorescope {
 enum class Lesson { ForwardNoising = 1, ScoreField = 2, Langevin = 3, ReverseVsOde = 4, Guidance = 5 };
 inline constexpr int kLessonCount = 5;
 const char* lessonTitle(Lesson lesson);
+// Lessons 1-2 show data x_t over continuous t; lessons 3-5 show sampler runs step by step.
+bool lessonShowsData(Lesson lesson);
+// The samplers a lesson shows: lesson 3 the Langevin ones, lesson 4 the stochastic samplers it
+// compares with the PF-ODE, lesson 5 any with a time grid; lessons 1-2 run none.
+bool samplerFitsLesson(SamplerKind kind, Lesson lesson);
 
 // Where the target distribution comes from.
 enum class TargetSource {

@@ -19,12 +19,6 @@ std::string expected(const std::string& field, const std::string& allowed, doubl
   return field + ": expected " + allowed + ", got " + number(got);
 }
 
-bool stochasticForLesson4(SamplerKind k) {
-  return k == SamplerKind::ReverseSde || k == SamplerKind::Ddpm || k == SamplerKind::Ddim ||
-         k == SamplerKind::PredictorCorrector;
-}
-
-bool isLangevin(SamplerKind k) { return k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin; }
 
 }  // namespace
 
@@ -50,22 +44,38 @@ TargetSpec threePointsDrawing() {
   return spec;
 }
 
+bool lessonShowsData(Lesson lesson) { return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField; }
+
+bool samplerFitsLesson(SamplerKind k, Lesson lesson) {
+  const bool langevin = k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin;
+  switch (lesson) {
+    case Lesson::ForwardNoising:
+    case Lesson::ScoreField: return false;
+    case Lesson::Langevin: return langevin;
+    case Lesson::ReverseVsOde:
+      return k == SamplerKind::ReverseSde || k == SamplerKind::Ddpm || k == SamplerKind::Ddim ||
+             k == SamplerKind::PredictorCorrector;
+    case Lesson::Guidance: return !langevin;
+  }
+  throw std::logic_error("samplerFitsLesson(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
+}
+
 SampledScene enterLesson(SampledScene s, Lesson lesson) {
   s.lesson = lesson;
   switch (lesson) {
     case Lesson::ForwardNoising:
     case Lesson::ScoreField: break;
     case Lesson::Langevin:
-      if (!isLangevin(s.sampler.kind)) {
+      if (!samplerFitsLesson(s.sampler.kind, lesson)) {
         s.sampler = defaultSamplerSettings(SamplerKind::Langevin);
         s.sampler.denoiseFinal = false;  // show where the Langevin chain itself ends
       }
       break;
     case Lesson::ReverseVsOde:
-      if (!stochasticForLesson4(s.sampler.kind)) s.sampler = defaultSamplerSettings(SamplerKind::ReverseSde);
+      if (!samplerFitsLesson(s.sampler.kind, lesson)) s.sampler = defaultSamplerSettings(SamplerKind::ReverseSde);
       break;
     case Lesson::Guidance:
-      if (isLangevin(s.sampler.kind)) s.sampler = defaultSamplerSettings(SamplerKind::OdeHeun);
+      if (!samplerFitsLesson(s.sampler.kind, lesson)) s.sampler = defaultSamplerSettings(SamplerKind::OdeHeun);
       if (s.guidance.kind == GuidanceKind::None || s.guidance.kind == GuidanceKind::Conditional) {
         s.guidance.kind = GuidanceKind::ClassifierFree;
       }
@@ -92,11 +102,11 @@ std::string validateSampledScene(const SampledScene& s) {
       }
       for (std::size_t i = 0; i < t.points.size(); ++i) {
         const Eigen::Vector2d& p = t.points[i];
-        if (!(std::abs(p.x()) <= 1e6 && std::abs(p.y()) <= 1e6)) {
+        if (!(std::abs(p.x()) <= kMaxMixtureMean && std::abs(p.y()) <= kMaxMixtureMean)) {
           return "target.points[" + std::to_string(i) + "]: expected finite coordinates within [-1e6, 1e6]";
         }
         if (t.labels[i] < 0 || t.labels[i] > kMaxLabel) {
-          return expected("target.labels[" + std::to_string(i) + "]", "an integer in [0, 255]", t.labels[i]);
+          return expected("target.labels[" + std::to_string(i) + "]", "an integer in [0, " + std::to_string(kMaxLabel) + "]", t.labels[i]);
         }
       }
       break;
@@ -113,7 +123,9 @@ std::string validateSampledScene(const SampledScene& s) {
     if (std::string invalid = validateSamplerSettings(s.comparison); !invalid.empty()) return "comparison." + invalid;
   }
   const GuidanceSpec& g = s.guidance;
-  if (g.label < 0 || g.label > kMaxLabel) return expected("class", "an integer in [0, 255]", g.label);
+  if (g.label < 0 || g.label > kMaxLabel) {
+    return expected("class", "an integer in [0, " + std::to_string(kMaxLabel) + "]", g.label);
+  }
   if (g.sweep.size() > static_cast<std::size_t>(kMaxSweepScales)) {
     return expected("guidance.sweep", "at most 9 scales", static_cast<double>(g.sweep.size()));
   }

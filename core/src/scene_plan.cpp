@@ -73,7 +73,7 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous) {
   plan.target = reuse ? previous->target : buildTarget(scene.target, scene.seed, plan.error);
   if (!plan.target) return plan;
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
-  if (scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField) return plan;
+  if (lessonShowsData(scene.lesson)) return plan;
 
   const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (g.kind != GuidanceKind::None) {
