@@ -1,0 +1,84 @@
+#pragma once
+// A multilayer perceptron with SiLU hidden layers and a linear output, with its backpropagation
+// written out: the network inside every learned score model and noisy classifier.
+//
+// Layout: one column per sample (features x batch), so each layer is one matrix product
+// H = W X + b over the whole batch. All weights and biases live in one flat vector (per layer:
+// W column-major, then b), which makes Adam one vectorised pass and a model file one array.
+//
+//   forward   z_l = W_l h_{l-1} + b_l,   h_l = silu(z_l) (hidden),  out = z_L
+//   backward  dz_L = dout;  dW_l = dz_l h_{l-1}^T,  db_l = rowsum(dz_l),
+//             dh_{l-1} = W_l^T dz_l,  dz_{l-1} = dh_{l-1} * silu'(z_{l-1})
+//   silu(z) = z sigmoid(z),  silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
+//
+// Templated on the scalar: float for training and sampling, double for the finite-difference
+// gradient checks of the tests.
+#include <cstdint>
+#include <vector>
+
+#include <Eigen/Core>
+
+namespace scorescope {
+
+template <typename Scalar>
+class Mlp {
+ public:
+  using Matrix = Eigen::Matrix<Scalar, Eigen::Dynamic, Eigen::Dynamic>;
+  using Vector = Eigen::Matrix<Scalar, Eigen::Dynamic, 1>;
+  using WeightMap = Eigen::Map<const Matrix>;
+  using BiasMap = Eigen::Map<const Vector>;
+
+  // Intermediate values of one forward pass, kept for backward. Reused between calls: buffers
+  // keep their capacity, so a training loop of fixed batch size allocates once.
+  struct Cache {
+    std::vector<Matrix> inputs;       // h_{l-1} per layer (inputs[0] is the network input)
+    std::vector<Matrix> activations;  // z_l per layer (before SiLU)
+    std::vector<Matrix> sigmoids;     // sigmoid(z_l) per hidden layer, for silu'
+    std::vector<Matrix> gradients;    // backward's work space
+  };
+
+  Mlp() = default;
+  // sizes = {inputs, hidden..., outputs}: at least two entries, all positive. Throws
+  // std::invalid_argument otherwise. Parameters start at zero; call initialize().
+  explicit Mlp(std::vector<int> sizes);
+
+  const std::vector<int>& sizes() const { return sizes_; }
+  int layerCount() const { return static_cast<int>(sizes_.size()) - 1; }
+  int inputSize() const { return sizes_.front(); }
+  int outputSize() const { return sizes_.back(); }
+  Eigen::Index parameterCount() const { return parameters_.size(); }
+
+  Vector& parameters() { return parameters_; }
+  const Vector& parameters() const { return parameters_; }
+  // Layer l's weights (sizes[l+1] x sizes[l]) and biases, as views into parameters().
+  WeightMap weights(int layer) const;
+  BiasMap biases(int layer) const;
+
+  // PyTorch's nn.Linear default: W and b uniform in +-1/sqrt(fan_in), from a counter-based
+  // stream of `seed` (the same network for the same seed on any thread count).
+  void initialize(std::uint64_t seed);
+
+  // Output (outputs x batch) for input (inputs x batch).
+  Matrix forward(const Matrix& input) const;
+  // The same, keeping what backward needs in `cache`.
+  const Matrix& forward(const Matrix& input, Cache& cache) const;
+  // Given dL/d output of the last forward(input, cache), writes dL/d parameters into
+  // `parameterGradient` (resized to parameterCount()) and, when asked, dL/d input.
+  void backward(Cache& cache, const Matrix& outputGradient, Vector& parameterGradient,
+                Matrix* inputGradient = nullptr) const;
+
+  // Multiply-adds of one forward pass per sample (backward costs twice this).
+  double multiplyAddsPerSample() const;
+
+ private:
+  Eigen::Index offset(int layer) const { return offsets_[static_cast<std::size_t>(layer)]; }
+
+  std::vector<int> sizes_;
+  std::vector<Eigen::Index> offsets_;  // start of each layer's W in parameters_
+  Vector parameters_;
+};
+
+extern template class Mlp<float>;
+extern template class Mlp<double>;
+
+}  // namespace scorescope
