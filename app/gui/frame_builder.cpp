@@ -45,21 +45,47 @@ double fieldTime(const ScenePlan& plan, double t) {
 
 std::vector<std::string> paneTitles(const Session& session, const Scene& scene) {
   const DisplayScene& display = scene.display;
+  const ScoreSource source = scene.sampled.score;
   switch (scene.sampled.lesson) {
     case Lesson::ForwardNoising:
       if (!display.layers.density) return {"samples  x_t = a(t) x0 + s(t) eps"};
       return {"samples  x_t = a(t) x0 + s(t) eps", "exact density p_t"};
-    case Lesson::ScoreField: return {"score  grad log p_t  over  p_t"};
+    case Lesson::ScoreField:
+      if (source == ScoreSource::Learned) return {"learned score  s_theta  over  p_t"};
+      if (source == ScoreSource::Both) return {"exact  grad log p_t  over  p_t", "learned  s_theta  over  p_t"};
+      return {"score  grad log p_t  over  p_t"};
+    case Lesson::LearnScore:
+      return {session.scoreTraining().hasModel() ? "learned  s_theta  over its error" : "learned  s_theta  (no model yet)",
+              "exact  grad log p_t  over  p_t"};
     case Lesson::Langevin:
     case Lesson::ReverseVsOde:
     case Lesson::Guidance: break;
   }
   std::vector<std::string> titles;
   if (const RunOutput* out = session.shown()) {
-    for (const RunResult& r : out->runs) titles.push_back(runTitle(r.run, display.cfgShowsGamma));
+    const bool both = out->scene.score == ScoreSource::Both;
+    for (const RunResult& r : out->runs) {
+      std::string title = runTitle(r.run, display.cfgShowsGamma);
+      if (both || r.run.source == ScoreSource::Learned) title += r.run.source == ScoreSource::Learned ? "  (learned)" : "  (exact)";
+      titles.push_back(title);
+    }
   }
   if (titles.empty()) titles.push_back(session.busy() ? "sampling..." : "");
   return titles;
+}
+
+// Panes side by side; more than three in two rows (a 2 x 2 sweep, exact over learned).
+std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} : std::pair{n, 1}; }
+
+std::string captionOf(const Session& session, const Scene& scene, std::size_t index) {
+  if (scene.sampled.lesson == Lesson::LearnScore) {
+    if (index != 0 || !session.scoreTraining().hasModel()) return {};
+    return "colour: s(t) |s_theta - grad log p_t|   dark 0 .. bright >= " + fmt("%.3g", kErrorFullScale) +
+           "  (noise units)";
+  }
+  const RunOutput* out = session.shown();
+  if (!out || index >= out->w1.size()) return {};
+  return "sliced W1 to exact target samples: " + fmt("%.3f", out->w1[index]);
 }
 
 }  // namespace
@@ -95,11 +121,11 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
   const int n = static_cast<int>(titles.size());
   panes_.resize(static_cast<std::size_t>(n));
   const Camera& camera = scene.display.camera;
+  const auto [columns, rows] = paneGrid(n);
   for (int i = 0; i < n; ++i) {
     Pane& pane = panes_[static_cast<std::size_t>(i)];
     pane.title = titles[static_cast<std::size_t>(i)];
-    // Side by side, except four small multiples, which get a 2 x 2 grid.
-    const int columns = n == 4 ? 2 : n, rows = n == 4 ? 2 : 1;
+    pane.caption = captionOf(session, scene, static_cast<std::size_t>(i));
     const int c = i % columns, r = i / columns;
     pane.x = c * widthPx / columns;
     pane.width = (c + 1) * widthPx / columns - pane.x;
@@ -123,6 +149,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   const RunOutput* shown = session.shown();
   const double t = session.displayTime();
   const bool forwardSamplesPane = lesson == Lesson::ForwardNoising && index == 0;
+  const bool errorPane = lesson == Lesson::LearnScore && index == 0;
 
   if (layers.grid) {
     pane.ticks = render::makeTicks(pane.view);
@@ -131,13 +158,34 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   }
   if (!plan.target) return;
 
-  if (layers.density && !forwardSamplesPane) {
+  if (errorPane) {
+    // The learned pane's heat map is its error, not p_t: the one thing this lesson is about, so
+    // it is drawn whatever the density layer says.
+    if (const std::shared_ptr<const ScoreModel> learned = session.learnedField()) {
+      const render::WorldRect r = pane.view.visibleRect();
+      ErrorKey key{learned, plan.exact, fieldTime(plan, t), r, std::clamp(pane.width / 16, 2, 64), 0};
+      key.rows = std::max(2, static_cast<int>(std::lround(key.columns * r.height() / r.width())));
+      if (!(key == pane.errorKey)) {
+        pane.errorKey = key;
+        pane.densityKey = {};  // the two share the buffer
+        fillError(pane, key);
+      }
+      render::DensityLayer d;
+      d.values = pane.density.data();
+      d.columns = key.columns;
+      d.rows = key.rows;
+      d.rect = r;
+      d.colormap = render::ColormapKind::Magma;
+      f.densities.push_back(d);
+    }
+  } else if (layers.density && !forwardSamplesPane) {
     const render::WorldRect r = pane.view.visibleRect();
     DensityKey key{plan.target, plan.process.kind(), fieldTime(plan, t), r, densityColumns(pane.width), 0,
                    display.logDensity};
     key.rows = std::max(2, static_cast<int>(std::lround(key.columns * r.height() / r.width())));
     if (!(key == pane.densityKey)) {
       pane.densityKey = key;
+      pane.errorKey = {};
       fillDensity(pane, key);
     }
     render::DensityLayer d;
@@ -150,18 +198,17 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   }
 
   if (layers.arrows && lesson != Lesson::ForwardNoising) {
-    // The field of the run shown in the pane; before the first run, of the planned run; in
-    // lesson 2 the exact score.
-    std::shared_ptr<const ScoreModel> model = plan.exact;
-    if (shown && index < shown->runs.size()) model = shown->runs[index].run.model;
-    else if (index < plan.runs.size()) model = plan.runs[index].model;
+    const std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
     // The arrow grid covers the camera square (not the whole pane) so the arrow count is the
     // slider's n x n whatever the window shape; it is centred in the visible rect.
     const Camera& c = display.camera;
     const render::WorldRect square{c.centreX - c.halfExtent, c.centreY - c.halfExtent, c.centreX + c.halfExtent,
                                    c.centreY + c.halfExtent};
     const ArrowKey key{model, fieldTime(plan, t), square, display.arrowGrid, display.trueArrowLength, display.arrowGain};
-    if (!(key == pane.arrowKey)) {
+    if (!model) {
+      pane.arrows.clear();
+      pane.arrowKey = {};
+    } else if (!(key == pane.arrowKey)) {
       pane.arrowKey = key;
       const render::GridNodes nodes = render::makeGridNodes(square, key.grid);
       const Points score = model->score(gridPoints(nodes.xs, nodes.ys), key.t);
@@ -182,7 +229,10 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
 
   if (!layers.particles || !shown) return;
   if (lessonShowsData(lesson)) {
-    if (index != 0 || !lessonShowsData(shown->scene.lesson)) return;
+    // Lesson 1: the samples pane; lesson 6: beside the exact field (the learned pane shows its
+    // error map undisturbed); lesson 2: every pane.
+    const std::size_t dataPane = lesson == Lesson::LearnScore ? 1 : 0;
+    if ((lesson != Lesson::ScoreField && index != dataPane) || !lessonShowsData(shown->scene.lesson)) return;
     // x_t = a(t) x0 + s(t) eps with each particle's own eps: scrubbing t moves it smoothly.
     const ForwardData& data = shown->forward;
     const Process process(shown->scene.process);
@@ -202,6 +252,47 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     return;
   }
   if (index < shown->runs.size()) fillRunParticles(pane, shown->runs[index], session.displayStep(), display);
+}
+
+std::shared_ptr<const ScoreModel> FrameBuilder::arrowModel(const Session& session, const Scene& scene,
+                                                           std::size_t index) {
+  const ScenePlan& plan = session.plan();
+  switch (scene.sampled.lesson) {
+    case Lesson::ForwardNoising: return nullptr;
+    case Lesson::LearnScore: return index == 0 ? session.learnedField() : plan.exact;
+    case Lesson::ScoreField: {
+      const ScoreSource source = scene.sampled.score;
+      const bool learned = source == ScoreSource::Learned || (source == ScoreSource::Both && index == 1);
+      return learned ? plan.learned : plan.exact;
+    }
+    case Lesson::Langevin:
+    case Lesson::ReverseVsOde:
+    case Lesson::Guidance: break;
+  }
+  // The field of the run shown in the pane; before the first run, of the planned run.
+  const RunOutput* shown = session.shown();
+  if (shown && index < shown->runs.size()) return shown->runs[index].run.model;
+  if (index < plan.runs.size()) return plan.runs[index].model;
+  return plan.exact;
+}
+
+void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
+  const render::WorldRect& r = key.rect;
+  std::vector<double> xs, ys;
+  for (int j = 0; j < key.rows; ++j) {
+    for (int i = 0; i < key.columns; ++i) {
+      xs.push_back(r.xMin + i * r.width() / (key.columns - 1));
+      ys.push_back(r.yMin + j * r.height() / (key.rows - 1));
+    }
+  }
+  const Points x = gridPoints(xs, ys);
+  // s(t) |s_theta - s|: the error in units of the noise (|eps_theta - eps|), comparable across t.
+  const double s = key.exact->process().s(key.t);
+  const Eigen::VectorXd error = (key.learned->score(x, key.t) - key.exact->score(x, key.t)).rowwise().norm() * s;
+  pane.density.resize(static_cast<std::size_t>(error.size()));
+  for (Eigen::Index i = 0; i < error.size(); ++i) {
+    pane.density[static_cast<std::size_t>(i)] = static_cast<float>(std::clamp(error(i) / kErrorFullScale, 0.0, 1.0));
+  }
 }
 
 void FrameBuilder::fillDensity(Pane& pane, const DensityKey& key) {

@@ -35,6 +35,18 @@ struct ArrowKey {
   bool operator==(const ArrowKey&) const = default;
 };
 
+// The learn-the-score lesson's heat map of s(t) |s_theta - grad log p_t| at t.
+struct ErrorKey {
+  std::shared_ptr<const ScoreModel> learned, exact;
+  double t = -1.0;
+  render::WorldRect rect;
+  int columns = 0, rows = 0;
+  bool operator==(const ErrorKey&) const = default;
+};
+// The heat map's full colour: an error of one noise standard deviation (s |s_theta - s| = 1,
+// i.e. |eps_theta - eps| = 1) and above is the brightest colour; a good model is dark.
+inline constexpr double kErrorFullScale = 1.0;
+
 // x_t of the data shown (lessons 1-2) is a(t) x0 + s(t) eps for one output generation.
 struct ForwardKey {
   int generation = -1;
@@ -44,6 +56,7 @@ struct ForwardKey {
 
 struct Pane {
   std::string title;
+  std::string caption;  // a second line at the bottom of the pane (colour scale, a run's W1)
   int x = 0, y = 0, width = 1, height = 1;  // in the canvas, logical pixels (y down)
   render::View2D view;
   render::Ticks ticks;
@@ -56,6 +69,7 @@ struct Pane {
   ForwardKey forwardKey;
   DensityKey densityKey;
   ArrowKey arrowKey;
+  ErrorKey errorKey;
 };
 
 // A pane title for a run: its sampler, or its guidance with the scale in the chosen notation.
@@ -72,6 +86,9 @@ class FrameBuilder {
  private:
   void fillPane(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
   static void fillDensity(Pane& pane, const DensityKey& key);
+  static void fillError(Pane& pane, const ErrorKey& key);
+  // The field a pane's arrows show (null: none yet).
+  static std::shared_ptr<const ScoreModel> arrowModel(const Session& session, const Scene& scene, std::size_t index);
   static void fillRunParticles(Pane& pane, const RunResult& run, int step, const DisplayScene& display);
 
   std::vector<Pane> panes_;

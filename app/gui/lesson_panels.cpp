@@ -136,7 +136,8 @@ void lessonSection(Scene& scene, int labelCount, WidgetLog& log) {
   SampledScene& s = scene.sampled;
   switch (s.lesson) {
     case Lesson::ForwardNoising:
-    case Lesson::ScoreField: ImGui::TextDisabled("Scrub t in the timeline below."); return;
+    case Lesson::ScoreField:
+    case Lesson::LearnScore: ImGui::TextDisabled("Scrub t in the timeline below."); return;
     case Lesson::Langevin: langevin(s.sampler, log); return;
     case Lesson::ReverseVsOde: reverseVsOde(s, log); return;
     case Lesson::Guidance: {

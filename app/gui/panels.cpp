@@ -34,6 +34,9 @@ const char* lessonBlurb(Lesson lesson) {
     case Lesson::Guidance:
       return "Steer samples towards a class. Classifier guidance adds gamma grad log p_t(y|x); CFG mixes "
              "conditional and unconditional scores: (1+w) eps_c - w eps_u = gamma eps_c + (1-gamma) eps_u.";
+    case Lesson::LearnScore:
+      return "A small network s_theta learns the score from noised samples (denoising score matching). "
+             "Left: its field over its error |s_theta - grad log p_t|; right: the exact field. Scrub t.";
   }
   throw std::logic_error("lessonBlurb(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
@@ -91,7 +94,11 @@ void Panels::sidebar(Session& session, Scene& s, const CanvasLayout& layout) {
   }
   if (ImGui::CollapsingHeader("Lesson", ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushID("lesson");
-    lessonSection(s, session.labelCount(), log_);
+    const Lesson lesson = s.sampled.lesson;
+    // Lesson 1 shows no score; lesson 6 always shows both.
+    if (lesson != Lesson::ForwardNoising && lesson != Lesson::LearnScore) scoreSourceSwitch(session, s, log_);
+    if (lesson == Lesson::LearnScore) trainingSection(session, s, trainingMessages_, log_);
+    else lessonSection(s, session.labelCount(), log_);
     ImGui::PopID();
   }
   if (ImGui::CollapsingHeader("Layers", ImGuiTreeNodeFlags_DefaultOpen)) {

@@ -14,6 +14,11 @@ namespace scorescope::gui {
 
 class Session;
 
+// Why the last Start did not start (shown under the buttons until the next action).
+struct TrainingMessages {
+  std::string score, classifier;
+};
+
 // Background of the panel strips (linear RGB 0..1), cleared by the viewport under the panels.
 inline constexpr float kPanelColour[3] = {0.075f, 0.085f, 0.115f};
 
@@ -34,10 +39,15 @@ class Panels {
   void timelineBar(Session& session, const CanvasLayout& layout, double frameMs);
 
   WidgetLog log_;
+  TrainingMessages trainingMessages_;
   int pendingParticles_ = -1;  // the particle slider applies on release (re-sampling is costly)
 };
 
 // The lesson's own parameters (lesson_panels.cpp).
 void lessonSection(Scene& s, int labelCount, WidgetLog& log);
+// Lesson 6: training settings, controls and progress (training_panel.cpp).
+void trainingSection(Session& session, Scene& scene, TrainingMessages& messages, WidgetLog& log);
+// Lessons 2-5: exact, learned or both side by side (training_panel.cpp).
+void scoreSourceSwitch(Session& session, Scene& scene, WidgetLog& log);
 
 }  // namespace scorescope::gui

@@ -1,7 +1,10 @@
 #include "gui/run_controller.hpp"
 
 #include <QMetaObject>
+#include <algorithm>
 #include <exception>
+
+#include "scorescope/metrics.hpp"
 
 namespace scorescope::gui {
 namespace {
@@ -10,6 +13,17 @@ namespace {
 constexpr std::size_t kRunMemoryBudget = 384u << 20;
 
 }  // namespace
+
+double runW1(const Target& target, const RunResult& run, std::uint64_t seed) {
+  const Points& x = run.trajectory.final;
+  const Eigen::Index n = std::min(kW1Points, x.rows());
+  if (n < 2) return 0.0;
+  const CounterRng rng = CounterRng(seed).derive(0x57a1);
+  std::unique_ptr<Target> aim;
+  if (run.guidance != GuidanceKind::None && target.labelCount() > 1) aim = target.conditional(run.label);
+  const Points reference = (aim ? *aim : target).sample(n, rng, nullptr);
+  return slicedWasserstein(x.topRows(n), reference, 1, kW1Directions, seed);
+}
 
 RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
   return [plan = std::move(plan), scene = std::move(scene)](const JobControl& control) {
@@ -25,6 +39,7 @@ RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
       control.setProgress(fraction);
       return !control.cancelled();
     });
+    for (const RunResult& run : out.runs) out.w1.push_back(runW1(*plan.target, run, scene.seed));
     return out;
   };
 }

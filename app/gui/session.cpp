@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "scorescope/gaussian_mixture.hpp"
+#include "scorescope/learned_score.hpp"
 
 namespace scorescope::gui {
 Session::Session(QObject* parent) : QObject(parent) {
@@ -13,6 +14,10 @@ Session::Session(QObject* parent) : QObject(parent) {
     status_ = "sampling failed: " + message.toStdString();
     emit changed();
   });
+  for (TrainingController* t : {&scoreTraining_, &classifierTraining_}) {
+    connect(t, &TrainingController::published, this, &Session::onSnapshot);
+    connect(t, &TrainingController::stopped, this, &Session::onTrainingStopped);
+  }
   timeline_.scrubTo(scene_.display.playback.position);
   timeline_.setSpeed(scene_.display.playback.speed);
   timeline_.setPlaying(scene_.display.playback.playing);
@@ -46,12 +51,13 @@ void Session::setScene(const Scene& requested) {
 
 void Session::replan(const SampledScene& previous) {
   SampledScene& s = scene_.sampled;
-  plan_ = planScene(s, &plan_);
+  learnedStale_ = false;
+  plan_ = planScene(s, &plan_, learnedModels());
   // A new target with fewer classes: guide towards its last class rather than refuse.
   if (!plan_.ok() && plan_.target && !(previous.target == s.target) &&
       s.guidance.label >= plan_.target->labelCount()) {
     s.guidance.label = std::max(0, plan_.target->labelCount() - 1);
-    plan_ = planScene(s, &plan_);
+    plan_ = planScene(s, &plan_, learnedModels());
   }
   if (!plan_.ok()) {
     generation_ = runs_.cancel();
@@ -86,6 +92,105 @@ void Session::onFinished(int generation, std::shared_ptr<const RunOutput> output
   }
   status_.clear();
   emit changed();
+}
+
+LearnedModels Session::learnedModels() const {
+  return {scoreTraining_.snapshot(), classifierTraining_.snapshot()};
+}
+
+void Session::onSnapshot() {
+  if (usesLearned()) {
+    if (lessonShowsData(scene_.sampled.lesson) && plan_.ok() && shown_) {
+      // The data does not depend on the model: only the field changes, no re-sampling.
+      ScenePlan next = planScene(scene_.sampled, &plan_, learnedModels());
+      if (next.ok()) plan_ = std::move(next);
+      else replan(scene_.sampled);
+    } else if (!plan_.ok() || (!shown_ && !runs_.busy())) {
+      replan(scene_.sampled);  // the first model, or the model went away
+    } else if (!lessonShowsData(scene_.sampled.lesson)) {
+      // Re-running every sampler at every snapshot would keep the worker busy and the panes
+      // flickering: the runs wait for a pause, the end of training or the user.
+      learnedStale_ = scoreTraining_.snapshot() && shown_ && shown_->plan.learned &&
+                      &dynamic_cast<const LearnedScore&>(*shown_->plan.learned).network() !=
+                          scoreTraining_.snapshot().get();
+    }
+  }
+  emit changed();
+}
+
+void Session::onTrainingStopped() {
+  if (usesLearned() && !lessonShowsData(scene_.sampled.lesson)) replan(scene_.sampled);
+  emit changed();
+}
+
+void Session::resample() { replan(scene_.sampled); }
+
+TrainingOrigin Session::origin() const {
+  return {scene_.sampled.target, scene_.sampled.seed, scene_.sampled.process};
+}
+
+namespace {
+
+std::string targetName(const TargetSpec& spec) {
+  switch (spec.source) {
+    case TargetSource::Preset: return spec.preset;
+    case TargetSource::Mixture: return "edited mixture";
+    case TargetSource::PointCloud: return "drawn points";
+  }
+  return "target";
+}
+
+}  // namespace
+
+std::string Session::startTraining() {
+  if (!plan_.target) return plan_.error.empty() ? "target: none" : plan_.error;
+  TrainingSettings t = scene_.sampled.training;
+  t.network.role = NetworkRole::Score;
+  // "class-conditional" asks for the target's classes, whatever the target is now.
+  if (t.network.classes > 0) t.network.classes = labelCount() > 1 ? labelCount() : 0;
+  return scoreTraining_.start(plan_.target, plan_.process, t, origin(), targetName(scene_.sampled.target));
+}
+
+std::string Session::startClassifierTraining() {
+  if (!plan_.target) return plan_.error.empty() ? "target: none" : plan_.error;
+  TrainingSettings t = scene_.sampled.training;
+  t.network.role = NetworkRole::Classifier;
+  t.network.classes = labelCount();
+  return classifierTraining_.start(plan_.target, plan_.process, t, origin(), targetName(scene_.sampled.target));
+}
+
+std::string Session::trainNow(long long steps) {
+  Scene s = scene();
+  s.sampled.training.steps = steps;
+  setScene(s);
+  if (std::string error = startTraining(); !error.empty()) return error;
+  scoreTraining_.waitUntilStopped();
+  QCoreApplication::sendPostedEvents(&scoreTraining_);
+  QCoreApplication::processEvents();
+  return {};
+}
+
+std::shared_ptr<const ScoreModel> Session::learnedField() const {
+  const std::shared_ptr<const TrainedNetwork> network = scoreTraining_.snapshot();
+  if (network != fieldNetwork_) {
+    fieldNetwork_ = network;
+    field_ = network ? std::make_shared<LearnedScore>(network) : nullptr;
+  }
+  return field_;
+}
+
+std::string Session::modelMismatch(const TrainingController& training) const {
+  const TrainingStatus st = training.status();
+  if (!st.snapshot) return {};
+  const TrainingOrigin now = origin();
+  if (st.origin.process != now.process) {
+    return "This model was trained for process '" + std::string(processName(st.origin.process)) +
+           "', not the scene's '" + std::string(processName(now.process)) + "'.";
+  }
+  if (!(st.origin.target == now.target) || (now.target.source == TargetSource::Preset && st.origin.seed != now.seed)) {
+    return "This model was trained on another target (" + st.snapshot->targetName + ").";
+  }
+  return {};
 }
 
 void Session::waitForRuns() {

@@ -11,6 +11,7 @@
 
 #include "gui/run_controller.hpp"
 #include "gui/timeline.hpp"
+#include "gui/training_controller.hpp"
 #include "scorescope/scene.hpp"
 #include "scorescope/scene_plan.hpp"
 
@@ -71,12 +72,39 @@ class Session : public QObject {
   void addDrawnPoint(double x, double y, int label);
   void clearDrawnPoints();
 
+  // Live training (lesson 6) of the score network and of the noisy classifier for learned
+  // classifier guidance. Their latest snapshots are the LearnedModels every plan gets.
+  TrainingController& scoreTraining() { return scoreTraining_; }
+  const TrainingController& scoreTraining() const { return scoreTraining_; }
+  TrainingController& classifierTraining() { return classifierTraining_; }
+  const TrainingController& classifierTraining() const { return classifierTraining_; }
+  LearnedModels learnedModels() const;
+  // Starts training on the scene's target and process with the scene's training settings
+  // (the classifier: role Classifier with the target's classes). Empty, or why it cannot start.
+  std::string startTraining();
+  std::string startClassifierTraining();
+  // Trains `steps` steps to the end before returning (--train-steps: a screenshot of a trained
+  // model). Empty, or why it cannot.
+  std::string trainNow(long long steps);
+  // The latest score snapshot as a ScoreModel, one object per snapshot (arrow caches key on it).
+  std::shared_ptr<const ScoreModel> learnedField() const;
+  // Empty, or what the model was trained on when that is not the scene's target and process.
+  std::string modelMismatch(const TrainingController& training) const;
+  // Lessons 3-5 on a learned source: a newer snapshot than the runs on show used. The runs are
+  // re-sampled when training pauses or finishes, or on resample().
+  bool learnedRunsStale() const { return learnedStale_; }
+  void resample();
+
  signals:
   void changed();
 
  private:
   void replan(const SampledScene& previous);
   void onFinished(int generation, std::shared_ptr<const RunOutput> output);
+  void onSnapshot();
+  void onTrainingStopped();
+  bool usesLearned() const { return scene_.sampled.score != ScoreSource::Exact; }
+  TrainingOrigin origin() const;
   double handleScale() const;
   const std::vector<MixtureComponent>* mixture() const;
 
@@ -88,6 +116,11 @@ class Session : public QObject {
   std::shared_ptr<const RunOutput> shown_;
   int shownGeneration_ = 0;
   std::string status_;
+  TrainingController scoreTraining_, classifierTraining_;
+  bool learnedStale_ = false;
+  // learnedField()'s cache: the snapshot it wraps.
+  mutable std::shared_ptr<const TrainedNetwork> fieldNetwork_;
+  mutable std::shared_ptr<const ScoreModel> field_;
 };
 
 }  // namespace scorescope::gui

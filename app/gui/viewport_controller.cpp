@@ -64,7 +64,9 @@ void ViewportController::releaseGl() {
 }
 
 bool ViewportController::wantsAnimation() const {
-  return session_.timeline().playing() || session_.busy() || settleFrames_ > 0;
+  return session_.timeline().playing() || session_.busy() || settleFrames_ > 0 ||
+         session_.scoreTraining().state() == TrainingState::Running ||
+         session_.classifierTraining().state() == TrainingState::Running;
 }
 
 void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio) {
@@ -184,6 +186,13 @@ void ViewportController::drawOverlay() {
       const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y0 + 10.0f);
       dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 190), 4.0f);
       dl->AddText(at, rgba(225, 232, 245, 255), p.title.c_str());
+    }
+    // Caption (what the colour means, a run's W1), above the x tick labels.
+    if (!p.caption.empty()) {
+      const ImVec2 size = ImGui::CalcTextSize(p.caption.c_str());
+      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y1 - size.y - 34.0f);
+      dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 200), 4.0f);
+      dl->AddText(at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {

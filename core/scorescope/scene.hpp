@@ -18,10 +18,10 @@
 
 namespace scorescope {
 
-enum class Lesson { ForwardNoising = 1, ScoreField = 2, Langevin = 3, ReverseVsOde = 4, Guidance = 5 };
-inline constexpr int kLessonCount = 5;
+enum class Lesson { ForwardNoising = 1, ScoreField = 2, Langevin = 3, ReverseVsOde = 4, Guidance = 5, LearnScore = 6 };
+inline constexpr int kLessonCount = 6;
 const char* lessonTitle(Lesson lesson);
-// Lessons 1-2 show data x_t over continuous t; lessons 3-5 show sampler runs step by step.
+// Lessons 1-2 and 6 show data x_t over continuous t; lessons 3-5 show sampler runs step by step.
 bool lessonShowsData(Lesson lesson);
 // The samplers a lesson shows: lesson 3 the Langevin ones, lesson 4 the stochastic samplers it
 // compares with the PF-ODE, lesson 5 any with a time grid; lessons 1-2 run none.
@@ -158,7 +158,9 @@ struct Scene {
 
 // The scene a lesson opens with: `from` with the lesson set and the lesson's sampler and
 // guidance where `from`'s do not fit it (lesson 3 Langevin, 4 reverse SDE vs PF-ODE Heun,
-// 5 classifier-free guidance). Target, process, seed, particles and display are kept.
+// 5 classifier-free guidance). Target, process, seed, particles and display are kept. Lesson 6
+// always shows the learned field beside the exact one, so it sets the score source to exact (the
+// planner then needs no model to show the data).
 SampledScene enterLesson(SampledScene from, Lesson lesson);
 
 // The first invalid field of the sampled part as one line "field: expected ..., got ...", or

@@ -48,6 +48,7 @@ const char* lessonTitle(Lesson lesson) {
     case Lesson::Langevin: return "3  Langevin dynamics";
     case Lesson::ReverseVsOde: return "4  Reverse SDE vs PF-ODE";
     case Lesson::Guidance: return "5  Guidance";
+    case Lesson::LearnScore: return "6  Learn the score";
   }
   throw std::logic_error("lessonTitle(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
@@ -63,7 +64,9 @@ TargetSpec threePointsDrawing() {
   return spec;
 }
 
-bool lessonShowsData(Lesson lesson) { return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField; }
+bool lessonShowsData(Lesson lesson) {
+  return lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField || lesson == Lesson::LearnScore;
+}
 
 bool samplerFitsLesson(SamplerKind k, Lesson lesson) {
   const bool langevin = k == SamplerKind::Langevin || k == SamplerKind::AnnealedLangevin;
@@ -75,6 +78,7 @@ bool samplerFitsLesson(SamplerKind k, Lesson lesson) {
       return k == SamplerKind::ReverseSde || k == SamplerKind::Ddpm || k == SamplerKind::Ddim ||
              k == SamplerKind::PredictorCorrector;
     case Lesson::Guidance: return !langevin;
+    case Lesson::LearnScore: return false;
   }
   throw std::logic_error("samplerFitsLesson(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
@@ -99,13 +103,14 @@ SampledScene enterLesson(SampledScene s, Lesson lesson) {
         s.guidance.kind = GuidanceKind::ClassifierFree;
       }
       break;
+    case Lesson::LearnScore: s.score = ScoreSource::Exact; break;
   }
   return s;
 }
 
 std::string validateSampledScene(const SampledScene& s) {
   const int lesson = static_cast<int>(s.lesson);
-  if (lesson < 1 || lesson > kLessonCount) return expected("lesson", "1..5", lesson);
+  if (lesson < 1 || lesson > kLessonCount) return expected("lesson", "1.." + std::to_string(kLessonCount), lesson);
   const TargetSpec& t = s.target;
   switch (t.source) {
     case TargetSource::Preset:
