@@ -80,8 +80,7 @@ std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} :
 std::string captionOf(const Session& session, const Scene& scene, std::size_t index) {
   if (scene.sampled.lesson == Lesson::LearnScore) {
     if (index != 0 || !session.scoreTraining().hasModel()) return {};
-    return "colour: s(t) |s_theta - grad log p_t|   dark 0 .. bright >= " + fmt("%.3g", kErrorFullScale) +
-           "  (noise units)";
+    return "colour = s(t) |s_theta - grad log p_t|:  0 dark,  >= " + fmt("%.3g", kErrorFullScale) + " bright";
   }
   const RunOutput* out = session.shown();
   if (!out || index >= out->w1.size()) return {};
@@ -175,7 +174,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
       d.columns = key.columns;
       d.rows = key.rows;
       d.rect = r;
-      d.colormap = render::ColormapKind::Magma;
+      d.colormap = render::ColormapKind::Magma;  // not Ice: this is an error, not a density
       f.densities.push_back(d);
     }
   } else if (layers.density && !forwardSamplesPane) {

@@ -119,7 +119,14 @@ int runGui(int argc, char** argv) {
 
   MainWindow window;
   Session& session = window.viewport()->session();
+  session.adoptModels(flags->models);
   session.setScene(scene);
+  if (flags->trainSteps > 0) {
+    std::fprintf(stderr, "scorescope: training %lld steps...\n", flags->trainSteps);
+    if (const std::string problem = session.trainNow(flags->trainSteps); !problem.empty()) {
+      return fail("--train-steps: " + QString::fromStdString(problem));
+    }
+  }
   sizeCanvas(window, w, h);
   window.show();
   waitUntilReady(window);

@@ -1,6 +1,8 @@
 #pragma once
 // Entry point of the graphical front end: `scorescope` with no command.
-//   --lesson N            open lesson N (1..5) instead of the default (2, score field)
+//   --lesson N            open lesson N (1..6) instead of the default (2, score field)
+//   --score SOURCE, --model FILE, --classifier FILE   exact / learned / both, trained networks
+//   --train-steps N       train the score network N steps before the first frame
 //   --target NAME, --process NAME, --particles N, --seed S
 //   --screenshot FILE     render one frame (after sampling finishes) to a PNG and exit
 //   --position U          timeline position in [0, 1] for the screenshot (paused)

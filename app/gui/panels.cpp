@@ -35,8 +35,8 @@ const char* lessonBlurb(Lesson lesson) {
       return "Steer samples towards a class. Classifier guidance adds gamma grad log p_t(y|x); CFG mixes "
              "conditional and unconditional scores: (1+w) eps_c - w eps_u = gamma eps_c + (1-gamma) eps_u.";
     case Lesson::LearnScore:
-      return "A small network s_theta learns the score from noised samples (denoising score matching). "
-             "Left: its field over its error |s_theta - grad log p_t|; right: the exact field. Scrub t.";
+      return "A network s_theta learns the score from noised samples (denoising score matching). Left: "
+             "its field over its error; right: the exact field.";
   }
   throw std::logic_error("lessonBlurb(): unknown lesson " + std::to_string(static_cast<int>(lesson)));
 }
@@ -87,20 +87,15 @@ void Panels::sidebar(Session& session, Scene& s, const CanvasLayout& layout) {
   ImGui::PopStyleColor();
   ImGui::Spacing();
 
+  // Lesson 6's training controls come first: they are what the lecturer works with there.
+  const bool lessonFirst = s.sampled.lesson == Lesson::LearnScore;
+  if (lessonFirst) lessonHeader(session, s);
   if (ImGui::CollapsingHeader("Scene", ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushID("scene");
     sceneSection(session, s);
     ImGui::PopID();
   }
-  if (ImGui::CollapsingHeader("Lesson", ImGuiTreeNodeFlags_DefaultOpen)) {
-    ImGui::PushID("lesson");
-    const Lesson lesson = s.sampled.lesson;
-    // Lesson 1 shows no score; lesson 6 always shows both.
-    if (lesson != Lesson::ForwardNoising && lesson != Lesson::LearnScore) scoreSourceSwitch(session, s, log_);
-    if (lesson == Lesson::LearnScore) trainingSection(session, s, trainingMessages_, log_);
-    else lessonSection(s, session.labelCount(), log_);
-    ImGui::PopID();
-  }
+  if (!lessonFirst) lessonHeader(session, s);
   if (ImGui::CollapsingHeader("Layers", ImGuiTreeNodeFlags_DefaultOpen)) {
     ImGui::PushID("layers");
     layersSection(s);
@@ -108,6 +103,17 @@ void Panels::sidebar(Session& session, Scene& s, const CanvasLayout& layout) {
   }
   ImGui::PopItemWidth();
   ImGui::End();
+}
+
+void Panels::lessonHeader(Session& session, Scene& s) {
+  if (!ImGui::CollapsingHeader("Lesson", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  ImGui::PushID("lesson");
+  const Lesson lesson = s.sampled.lesson;
+  // Lesson 1 shows no score; lesson 6 always shows both.
+  if (lesson != Lesson::ForwardNoising && lesson != Lesson::LearnScore) scoreSourceSwitch(session, s, log_);
+  if (lesson == Lesson::LearnScore) trainingSection(session, s, trainingMessages_, log_);
+  else lessonSection(s, session.labelCount(), log_);
+  ImGui::PopID();
 }
 
 void Panels::sceneSection(Session& session, Scene& s) {

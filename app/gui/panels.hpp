@@ -34,6 +34,7 @@ class Panels {
  private:
   void sidebar(Session& session, Scene& s, const CanvasLayout& layout);
   void sceneSection(Session& session, Scene& s);
+  void lessonHeader(Session& session, Scene& s);
   void layersSection(Scene& s);
   // Play controls and the step/t slider, and below them the status line (progress, errors).
   void timelineBar(Session& session, const CanvasLayout& layout, double frameMs);

@@ -20,14 +20,14 @@ double runW1(const Target& target, const RunResult& run, std::uint64_t seed) {
   if (n < 2) return 0.0;
   const CounterRng rng = CounterRng(seed).derive(0x57a1);
   std::unique_ptr<Target> aim;
-  if (run.guidance != GuidanceKind::None && target.labelCount() > 1) aim = target.conditional(run.label);
+  if (run.run.guidance != GuidanceKind::None && target.labelCount() > 1) aim = target.conditional(run.run.label);
   const Points reference = (aim ? *aim : target).sample(n, rng, nullptr);
   return slicedWasserstein(x.topRows(n), reference, 1, kW1Directions, seed);
 }
 
 RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
   return [plan = std::move(plan), scene = std::move(scene)](const JobControl& control) {
-    RunOutput out{plan, scene, {}, {}};
+    RunOutput out{plan, scene, {}, {}, {}};
     if (lessonShowsData(scene.lesson)) {
       out.forward = sampleForwardData(*plan.target, scene.particles, scene.seed);
       return out;

@@ -105,8 +105,8 @@ void Session::onSnapshot() {
       ScenePlan next = planScene(scene_.sampled, &plan_, learnedModels());
       if (next.ok()) plan_ = std::move(next);
       else replan(scene_.sampled);
-    } else if (!plan_.ok() || (!shown_ && !runs_.busy())) {
-      replan(scene_.sampled);  // the first model, or the model went away
+    } else if (!plan_.ok() || (!shown_ && !runs_.busy()) || !scoreTraining_.hasModel()) {
+      replan(scene_.sampled);  // the first model, or the model went away (the status says so)
     } else if (!lessonShowsData(scene_.sampled.lesson)) {
       // Re-running every sampler at every snapshot would keep the worker busy and the panes
       // flickering: the runs wait for a pause, the end of training or the user.
@@ -168,6 +168,14 @@ std::string Session::trainNow(long long steps) {
   QCoreApplication::sendPostedEvents(&scoreTraining_);
   QCoreApplication::processEvents();
   return {};
+}
+
+void Session::adoptModels(const LearnedModels& models) {
+  if (models.score) scoreTraining_.adopt(models.score, {scene_.sampled.target, scene_.sampled.seed, models.score->process});
+  if (models.classifier) {
+    classifierTraining_.adopt(models.classifier,
+                              {scene_.sampled.target, scene_.sampled.seed, models.classifier->process});
+  }
 }
 
 std::shared_ptr<const ScoreModel> Session::learnedField() const {

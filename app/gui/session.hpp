@@ -86,6 +86,9 @@ class Session : public QObject {
   // Trains `steps` steps to the end before returning (--train-steps: a screenshot of a trained
   // model). Empty, or why it cannot.
   std::string trainNow(long long steps);
+  // Shows networks loaded from files (--model, --classifier) as finished models of this scene's
+  // target (a file names its target but not its spec) and their own process.
+  void adoptModels(const LearnedModels& models);
   // The latest score snapshot as a ScoreModel, one object per snapshot (arrow caches key on it).
   std::shared_ptr<const ScoreModel> learnedField() const;
   // Empty, or what the model was trained on when that is not the scene's target and process.

@@ -119,7 +119,7 @@ void lossPlot(const TrainingStatus& st, WidgetLog& log) {
   char overlay[64];
   std::snprintf(overlay, sizeof overlay, "loss %.3g (log scale)", std::pow(10.0f, curve.back()));
   ImGui::PlotLines("##loss", curve.data(), static_cast<int>(curve.size()), 0, overlay, FLT_MAX, FLT_MAX,
-                   ImVec2(-1, 70));
+                   ImVec2(ImGui::GetContentRegionAvail().x, 70));  // PlotLines takes no -1 width
   log.add("loss curve", {});
 }
 
@@ -130,7 +130,8 @@ void errorReadout(const TrainingStatus& st, WidgetLog& log) {
   if (st.errorCurve.size() < 2) return;
   const float top = *std::max_element(st.errorCurve.begin(), st.errorCurve.end());
   ImGui::PlotHistogram("##error by t", st.errorCurve.data(), static_cast<int>(st.errorCurve.size()), 0,
-                       "error by t", 0.0f, std::max(top, 1e-6f) * 1.1f, ImVec2(-1, 60));
+                       "error by t", 0.0f, std::max(top, 1e-6f) * 1.1f,
+                       ImVec2(ImGui::GetContentRegionAvail().x, 60));
   log.add("error by t", {});
   ImGui::TextDisabled("t = %.2f (left) .. %.2f (right)", st.errorTimes.front(), st.errorTimes.back());
 }

@@ -3,6 +3,7 @@
 #include <QCommandLineParser>
 #include <cmath>
 
+#include "io/model_file_io.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/scene_plan.hpp"
@@ -15,7 +16,7 @@ namespace {
 void addOptions(QCommandLineParser& parser) {
   parser.addHelpOption();
   parser.addOptions({
-      {"lesson", "Lesson 1..5 (default 2).", "N"},
+      {"lesson", QStringLiteral("Lesson 1..%1 (default 2; 6 learns the score).").arg(kLessonCount), "N"},
       {"target", QString::fromStdString("Target: " + presetNames() + ", or draw."), "NAME"},
       {"process", QString::fromStdString("Forward process: " + processNames() + " (default vp)."), "NAME"},
       {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
@@ -29,6 +30,12 @@ void addOptions(QCommandLineParser& parser) {
       {"sweep", "Lesson 5: the guidance sweep (scales 0, 1, 3, 7) side by side."},
       {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
       {"contours", "Draw iso-density contour lines."},
+      {"score", "Lessons 2-5: the score that draws the field and drives the samplers: exact, learned or both "
+                "side by side (learned needs --model or --train-steps).", "SOURCE"},
+      {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
+      {"classifier", "A trained noisy classifier, for classifier guidance on the learned score.", "FILE"},
+      {"train-steps", QStringLiteral("Train the score network N steps (1..%1) on the scene's target before the "
+                                     "first frame (the window waits).").arg(kMaxTrainingSteps), "N"},
       {"screenshot", "Render one frame to this PNG file and exit.", "FILE.png"},
       {"position", "With --screenshot: the timeline position in [0, 1].", "U"},
       {"size", "Canvas size WxH, W in [640, 8192], H in [400, 8192] (default 1280x720).", "WxH"},
@@ -59,7 +66,39 @@ bool inLesson(const QCommandLineParser& parser, const QString& name, Lesson less
   return false;
 }
 
-QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
+// A model file of the expected role, or null with `error` naming the flag.
+std::shared_ptr<const TrainedNetwork> readModelFlag(const QCommandLineParser& parser, const QString& name,
+                                                    NetworkRole role, QString& error) {
+  QString problem;
+  std::shared_ptr<const TrainedNetwork> network = io::readModelFile(parser.value(name), problem);
+  if (!network) {
+    error = "--" + name + ": " + problem;
+    return nullptr;
+  }
+  if (network->spec.role != role) {
+    error = "--" + name + ": " + io::clip(parser.value(name)) + " is " +
+            (role == NetworkRole::Score ? "a noisy classifier; --model takes a score network (use --classifier)"
+                                        : "a score network; --classifier takes a noisy classifier (use --model)");
+    return nullptr;
+  }
+  return network;
+}
+
+QString applyModelFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
+  QString error;
+  if (parser.isSet("model") && !(flags.models.score = readModelFlag(parser, "model", NetworkRole::Score, error))) return error;
+  if (parser.isSet("classifier") &&
+      !(flags.models.classifier = readModelFlag(parser, "classifier", NetworkRole::Classifier, error))) {
+    return error;
+  }
+  if (parser.isSet("train-steps")) {
+    if (!readInt(parser, "train-steps", 1, kMaxTrainingSteps, flags.trainSteps, error)) return error;
+    if (parser.isSet("model")) return "--train-steps: trains a new model; it does not go with --model";
+  }
+  return {};
+}
+
+QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const ViewportFlags& flags) {
   QString error;
   long long v = 0;
   SampledScene& x = s.sampled;
@@ -76,6 +115,10 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
     if (!inLesson(parser, name, lesson, {L::Guidance}, error)) return error;
   }
   if (!inLesson(parser, "annealed", lesson, {L::Langevin}, error)) return error;
+  if (!inLesson(parser, "score", lesson, {L::ScoreField, L::Langevin, L::ReverseVsOde, L::Guidance}, error)) return error;
+  if (parser.isSet("score") && !parseScoreSource(parser.value("score").toStdString(), x.score)) {
+    return "--score: unknown '" + io::clip(parser.value("score")) + "'; expected one of exact, learned, both";
+  }
   if (parser.isSet("target")) {
     const std::string name = parser.value("target").toStdString();
     if (name == "draw") {
@@ -132,8 +175,13 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s) {
   }
   if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
   if (parser.isSet("contours")) s.display.layers.contours = true;
-  // What needs the whole scene: ranges of the sampler settings, the class exists, ...
-  if (const ScenePlan plan = planScene(x); !plan.ok()) return "--" + QString::fromStdString(plan.error);
+  // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
+  // the process ... (a model --train-steps will train is checked as the exact score).
+  SampledScene check = x;
+  if (flags.trainSteps > 0 && !flags.models.score) check.score = ScoreSource::Exact;
+  if (const ScenePlan plan = planScene(check, nullptr, flags.models); !plan.ok()) {
+    return "--" + QString::fromStdString(plan.error);
+  }
   return {};
 }
 
@@ -208,7 +256,8 @@ std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QS
     }
   }
   flags.particlesGiven = parser.isSet("particles");
-  error = applySceneFlags(parser, flags.scene);
+  error = applyModelFlags(parser, flags);
+  if (error.isEmpty()) error = applySceneFlags(parser, flags.scene, flags);
   if (error.isEmpty()) error = applyRunFlags(parser, flags);
   if (!error.isEmpty()) return std::nullopt;
   return flags;

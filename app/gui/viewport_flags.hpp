@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "scorescope/scene.hpp"
+#include "scorescope/scene_plan.hpp"
 
 namespace scorescope::gui {
 
@@ -18,6 +19,8 @@ struct ViewportFlags {
   int benchFrames = 0;             // > 0: time this many frames and exit
   bool particlesGiven = false;     // the bench times the given count, else 100k and 1M
   bool help = false;
+  LearnedModels models;      // --model, --classifier
+  long long trainSteps = 0;  // > 0: train the score network this many steps before the first frame
 };
 
 // Parses QCoreApplication::arguments() (the program name first); nullopt with `error` set on a

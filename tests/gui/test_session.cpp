@@ -11,8 +11,14 @@
 #include <atomic>
 #include <sys/stat.h>
 
+#include <QSignalSpy>
+#include <cmath>
+
 #include "gui/frame_builder.hpp"
 #include "gui/session.hpp"
+#include "gui/training_controller.hpp"
+#include "io/model_file_io.hpp"
+#include "scorescope/presets.hpp"
 
 using namespace scorescope;
 using namespace scorescope::gui;
@@ -26,11 +32,197 @@ Scene lessonScene(Lesson lesson, int particles = 2000) {
   return s;
 }
 
+// A network small enough to train a few hundred steps in about a second.
+TrainingSettings smallTraining(long long steps) {
+  TrainingSettings t;
+  t.network.width = 24;
+  t.network.depth = 2;
+  t.network.timeFeatures = 8;
+  t.batch = 128;
+  t.steps = steps;
+  t.adam.learningRate = 3e-3;
+  return t;
+}
+
+struct Trainable {
+  std::shared_ptr<const Target> target = makePreset("gmm8-ring", 0);
+  Process process{ProcessKind::Vp};
+  TrainingOrigin origin;
+};
+
+double meanOf(const std::vector<float>& v, std::size_t from, std::size_t to) {
+  double sum = 0.0;
+  for (std::size_t i = from; i < to; ++i) sum += v[i];
+  return sum / static_cast<double>(to - from);
+}
+
 }  // namespace
 
 class TestSession : public QObject {
   Q_OBJECT
  private slots:
+  void theLossCurveStaysBoundedAndKeepsTheMean() {
+    LossCurve curve;
+    double sum = 0.0;
+    for (int i = 0; i < 10000; ++i) {
+      curve.add(i % 7);
+      sum += i % 7;
+    }
+    const std::vector<float> means = curve.means();
+    QVERIFY(means.size() <= std::size_t(LossCurve::kMaxPoints));
+    QVERIFY(means.size() >= std::size_t(LossCurve::kMaxPoints / 2));
+    QCOMPARE(curve.steps(), 10000LL);
+    // Full buckets of bucketSize() steps and one partial one: their weighted mean is the mean.
+    const std::size_t full = static_cast<std::size_t>(10000 / curve.bucketSize());
+    double weighted = meanOf(means, 0, full) * static_cast<double>(full * curve.bucketSize());
+    if (means.size() > full) weighted += means.back() * static_cast<double>(10000 % curve.bucketSize());
+    QVERIFY(std::abs(weighted - sum) < 1e-3 * sum);
+  }
+
+  void theTrainingControllerStartsPausesResumesFinishesAndResets() {
+    Trainable x;
+    TrainingController training;
+    QCOMPARE(training.state(), TrainingState::Empty);
+    QCOMPARE(training.start(x.target, x.process, smallTraining(400), x.origin, "gmm8-ring"), std::string());
+    QTRY_VERIFY_WITH_TIMEOUT(training.status().steps > 0, 10000);
+    training.pause();
+    training.waitUntilStopped();
+    QCOMPARE(training.state(), TrainingState::Paused);
+    const long long paused = training.status().steps;
+    QVERIFY(paused < 400);
+    QCOMPARE(training.snapshot()->trainedSteps, paused);  // the pause publishes the model as it is
+    QTest::qWait(150);
+    QCOMPARE(training.status().steps, paused);  // the step count stops moving
+    training.resume();
+    QTRY_VERIFY_WITH_TIMEOUT(training.status().steps > paused || training.state() == TrainingState::Finished, 10000);
+    training.waitUntilStopped();
+    const TrainingStatus done = training.status();
+    QCOMPARE(done.state, TrainingState::Finished);
+    QCOMPARE(done.steps, 400LL);  // stops at its step budget
+    QCOMPARE(done.snapshot->trainedSteps, 400LL);
+    QCOMPARE(done.errorSteps, 400LL);  // the finished model's error is measured
+    training.reset();
+    QCOMPARE(training.state(), TrainingState::Empty);
+    QVERIFY(!training.hasModel());
+  }
+
+  void badTrainingSettingsAreRefusedWithTheirField() {
+    Trainable x;
+    TrainingController training;
+    TrainingSettings t = smallTraining(100);
+    t.batch = 0;
+    const std::string error = training.start(x.target, x.process, t, x.origin, "gmm8-ring");
+    QVERIFY2(error.find("batch") != std::string::npos, error.c_str());
+    QCOMPARE(training.state(), TrainingState::Empty);
+  }
+
+  void aShortTrainingPublishesSnapshotsAndAFallingLoss() {
+    Trainable x;
+    TrainingController training;
+    QSignalSpy published(&training, &TrainingController::published);
+    std::vector<const TrainedNetwork*> seen;
+    connect(&training, &TrainingController::published, this, [&] {
+      if (auto s = training.snapshot(); s && (seen.empty() || seen.back() != s.get())) seen.push_back(s.get());
+    });
+    QCOMPARE(training.start(x.target, x.process, smallTraining(600), x.origin, "gmm8-ring"), std::string());
+    // The event loop runs meanwhile: snapshots are queued to this thread as they come.
+    QTRY_VERIFY_WITH_TIMEOUT(training.state() == TrainingState::Finished, 30000);
+    QTRY_VERIFY(published.count() >= 2);
+    const TrainingStatus st = training.status();
+    QCOMPARE(st.state, TrainingState::Finished);
+    QVERIFY2(seen.size() >= 2, qPrintable(QString::number(seen.size())));
+    QVERIFY(st.loss.size() >= 20);
+    const double first = meanOf(st.loss, 0, 10), last = meanOf(st.loss, st.loss.size() - 10, st.loss.size());
+    QVERIFY2(last < 0.8 * first, qPrintable(QString("loss %1 -> %2").arg(first).arg(last)));
+    // The curve over t uses weightedScoreError's t grid and streams: its mean is the number.
+    QCOMPARE(st.errorCurve.size(), std::size_t(TrainingController::kErrorTimes));
+    QVERIFY(std::abs(meanOf(st.errorCurve, 0, st.errorCurve.size()) - st.error) < 1e-3 * std::max(1.0, st.error));
+    QVERIFY(st.samplesPerSecond > 0.0);
+  }
+
+  void aLearnedSourceRunsTheLearnedModelAndBothDoublesThePanes() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde, 1500);
+    s.sampled.sampler.steps = s.sampled.comparison.steps = 20;
+    s.sampled.training = smallTraining(300);
+    s.display.playback.playing = false;
+    session.setScene(s);
+    session.waitForRuns();
+    QCOMPARE(session.trainNow(300), std::string());
+    QCOMPARE(session.scoreTraining().state(), TrainingState::Finished);
+    s = session.scene();
+    s.sampled.score = ScoreSource::Learned;
+    session.setScene(s);
+    session.waitForRuns();
+    QVERIFY2(session.status().empty(), session.status().c_str());
+    QCOMPARE(session.shown()->runs.size(), std::size_t(2));
+    for (const RunResult& r : session.shown()->runs) QCOMPARE(r.run.source, ScoreSource::Learned);
+    QCOMPARE(session.shown()->w1.size(), std::size_t(2));
+    QVERIFY(std::isfinite(session.shown()->w1[0]) && session.shown()->w1[0] > 0.0);
+
+    s.sampled.score = ScoreSource::Both;
+    session.setScene(s);
+    session.waitForRuns();
+    const RunOutput& both = *session.shown();
+    QCOMPARE(both.runs.size(), std::size_t(4));
+    QCOMPARE(both.runs[0].run.source, ScoreSource::Exact);
+    QCOMPARE(both.runs[3].run.source, ScoreSource::Learned);
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1000, 700);
+    QCOMPARE(panes.size(), std::size_t(4));
+    QVERIFY2(panes[0].title.find("(exact)") != std::string::npos, panes[0].title.c_str());
+    QVERIFY2(panes[2].title.find("(learned)") != std::string::npos, panes[2].title.c_str());
+    QVERIFY2(panes[3].caption.rfind("sliced W1", 0) == 0, panes[3].caption.c_str());
+    // Exact runs match the exact target better than a 300-step network.
+    QVERIFY2(both.w1[0] < both.w1[2], qPrintable(QString("%1 vs %2").arg(both.w1[0]).arg(both.w1[2])));
+
+    // A reset leaves no model: the learned scene says why instead of running.
+    session.scoreTraining().reset();
+    QVERIFY2(session.status().find("needs a trained model") != std::string::npos, session.status().c_str());
+  }
+
+  void lessonTwoWithBothShowsExactAndLearnedPanes() {
+    Session session;
+    Scene s = lessonScene(Lesson::ScoreField, 500);
+    s.sampled.training = smallTraining(50);
+    session.setScene(s);
+    QCOMPARE(session.trainNow(50), std::string());
+    s = session.scene();
+    s.sampled.score = ScoreSource::Both;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1000, 700);
+    QCOMPARE(panes.size(), std::size_t(2));
+    QCOMPARE(panes[1].arrowKey.model, session.plan().learned);
+    QCOMPARE(panes[0].arrowKey.model, session.plan().exact);
+  }
+
+  void lessonSixDrawsTheLearnedFieldOverItsError() {
+    Session session;
+    Scene s = lessonScene(Lesson::LearnScore, 500);
+    s.sampled.training = smallTraining(100);
+    session.setScene(s);
+    session.waitForRuns();
+    QCOMPARE(session.trainNow(100), std::string());
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1000, 700);
+    QCOMPARE(panes.size(), std::size_t(2));
+    QCOMPARE(panes[0].arrowKey.model, session.learnedField());
+    QCOMPARE(panes[1].arrowKey.model, session.plan().exact);
+    QCOMPARE(panes[0].frame.densities.size(), std::size_t(1));
+    QVERIFY(panes[0].frame.particles.empty());
+    QVERIFY(!panes[1].frame.particles.empty());
+    QVERIFY2(panes[0].caption.find("|s_theta - grad log p_t|") != std::string::npos, panes[0].caption.c_str());
+    // A new target: the model stays and the session says where it came from.
+    s = session.scene();
+    s.sampled.target.preset = "two-moons";
+    session.setScene(s);
+    QVERIFY(session.scoreTraining().hasModel());
+    QVERIFY2(session.modelMismatch(session.scoreTraining()).find("another target (gmm8-ring)") != std::string::npos,
+             session.modelMismatch(session.scoreTraining()).c_str());
+  }
+
   void theDefaultSceneRunsAndShowsData() {
     Session session;
     session.waitForRuns();
@@ -250,7 +442,13 @@ class TestSession : public QObject {
   void badViewportFlagsGetOneLineAndExitCode2_data() {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("lesson") << QStringList{"--lesson", "9"} << "--lesson: expected an integer in [1, 5], got '9'";
+    QTest::newRow("lesson") << QStringList{"--lesson", "9"} << "--lesson: expected an integer in [1, 6], got '9'";
+    QTest::newRow("score") << QStringList{"--score", "learnt"} << "--score: unknown 'learnt'; expected one of exact, learned, both";
+    QTest::newRow("score in lesson 6") << QStringList{"--lesson", "6", "--score", "both"} << "--score: applies to lesson 2, 3, 4, 5 only";
+    QTest::newRow("learned without a model") << QStringList{"--score", "learned"} << "--score: 'learned' needs a trained model";
+    QTest::newRow("model missing") << QStringList{"--model", "/nonexistent/m.model"} << "--model: /nonexistent/m.model";
+    QTest::newRow("model not a model") << QStringList{"--model", "NOTMODEL"} << "--model: NOTMODEL: not a Scorescope model file";
+    QTest::newRow("train steps") << QStringList{"--train-steps", "0"} << "--train-steps: expected an integer in [1, 10000000], got '0'";
     QTest::newRow("particles") << QStringList{"--particles", "1e9"} << "--particles: expected an integer in [1, 10000000]";
     QTest::newRow("scale") << QStringList{"--lesson", "5", "--scale", "nan"} << "--scale: expected a number in [-1, 100], got 'nan'";
     QTest::newRow("class") << QStringList{"--lesson", "5", "--class", "9"} << "--class: expected an integer in [0, 7], got 9";
@@ -276,6 +474,13 @@ class TestSession : public QObject {
     QCOMPARE(::mkfifo(fifo.toLocal8Bit().constData(), 0600), 0);
     args.replaceInStrings("FIFO", fifo);
     message.replace("FIFO", fifo);
+    const QString notModel = dir.filePath("points.model");
+    QFile junk(notModel);
+    QVERIFY(junk.open(QIODevice::WriteOnly));
+    junk.write("x,y\n1,2\n");
+    junk.close();
+    args.replaceInStrings("NOTMODEL", notModel);
+    message.replace("NOTMODEL", notModel);
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("QT_QPA_PLATFORM", "offscreen");
