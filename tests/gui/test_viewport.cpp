@@ -11,6 +11,8 @@
 #include <QOpenGLFramebufferObject>
 #include <QTest>
 #include <QWheelEvent>
+#include <QSet>
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -141,6 +143,11 @@ class TestViewport : public QObject {
       base.sampled.target.points = {{-1.0, 0.0}, {1.0, 0.5}, {0.0, 1.0}};
       base.sampled.target.labels = {0, 1, 1};
     }
+    // Lesson 6's Start trains: a network that trains its budget in a fraction of a second.
+    base.sampled.training.network.width = 16;
+    base.sampled.training.network.depth = 1;
+    base.sampled.training.batch = 64;
+    base.sampled.training.steps = 150;
     base.sampled.sampler.steps = std::min(base.sampled.sampler.steps, 100);
     if (base.sampled.sampler.kind == SamplerKind::AnnealedLangevin) base.sampled.sampler.stepsPerLevel = 10;
     show(base);
@@ -192,6 +199,36 @@ class TestViewport : public QObject {
     qInfo("%d widget actions checked over %zu widgets", checked, names.size());
     QVERIFY(checked >= 40);
     session().waitForRuns();
+  }
+
+  void lessonSixShowsTheErrorOfTheLearnedFieldAsAHeatMap() {
+    Scene s = lessonScene(Lesson::LearnScore, 2000);
+    s.sampled.training.network.width = 32;
+    s.sampled.training.network.depth = 2;
+    s.sampled.training.batch = 256;
+    show(s);
+    QCOMPARE(session().trainNow(300), std::string());
+    session().timeline().scrubTo(0.1);
+    frame();
+    const QImage image = v_->grabFrame();
+    const Pane& learned = panes().front();
+    QCOMPARE(learned.frame.densities.size(), std::size_t(1));
+    // The error differs over the plane (small where the data is, large far from it): the heat
+    // map's values and the rendered pixels both vary.
+    const auto [lo, hi] = std::minmax_element(learned.density.begin(), learned.density.end());
+    QVERIFY2(*hi - *lo > 0.3f, qPrintable(QString("error map %1 .. %2").arg(*lo).arg(*hi)));
+    const double scale = image.width() / static_cast<double>(v_->width());
+    QSet<QRgb> colours;
+    for (int j = 0; j < 12; ++j) {
+      for (int i = 0; i < 12; ++i) {
+        // Sample the pane between its arrows' rows, away from the title and caption.
+        const double x = learned.x + (i + 0.5) * learned.width / 12.0 + CanvasLayout::kSidebarWidth;
+        const double y = learned.y + 60 + (j + 0.5) * (learned.height - 140) / 12.0;
+        colours.insert(image.pixel(static_cast<int>(x * scale), static_cast<int>(y * scale)) & 0xf0f0f0);
+      }
+    }
+    QVERIFY2(colours.size() >= 8, qPrintable(QString::number(colours.size())));
+    session().scoreTraining().reset();
   }
 
   void draggingTheParticlesSliderAppliesOnRelease() {
