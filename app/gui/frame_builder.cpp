@@ -80,7 +80,8 @@ std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} :
 std::string captionOf(const Session& session, const Scene& scene, std::size_t index) {
   if (scene.sampled.lesson == Lesson::LearnScore) {
     if (index != 0 || !session.scoreTraining().hasModel()) return {};
-    return "colour = s(t) |s_theta - grad log p_t|:  0 dark,  >= " + fmt("%.3g", kErrorFullScale) + " bright";
+    return "colour: s(t) |s_theta - grad log p_t|\nlog scale: " + fmt("%.3g", kErrorScaleLow) + " dark .. " +
+           fmt("%.3g", kErrorScaleHigh) + " bright";
   }
   const RunOutput* out = session.shown();
   if (!out || index >= out->w1.size()) return {};
@@ -175,6 +176,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
       d.rows = key.rows;
       d.rect = r;
       d.colormap = render::ColormapKind::Magma;  // not Ice: this is an error, not a density
+      d.opacity = 0.6f;  // dimmed: the arrows over it must stay legible on a projector
       f.densities.push_back(d);
     }
   } else if (layers.density && !forwardSamplesPane) {
@@ -288,9 +290,11 @@ void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
   // s(t) |s_theta - s|: the error in units of the noise (|eps_theta - eps|), comparable across t.
   const double s = key.exact->process().s(key.t);
   const Eigen::VectorXd error = (key.learned->score(x, key.t) - key.exact->score(x, key.t)).rowwise().norm() * s;
+  const double lo = std::log(kErrorScaleLow), range = std::log(kErrorScaleHigh) - lo;
   pane.density.resize(static_cast<std::size_t>(error.size()));
   for (Eigen::Index i = 0; i < error.size(); ++i) {
-    pane.density[static_cast<std::size_t>(i)] = static_cast<float>(std::clamp(error(i) / kErrorFullScale, 0.0, 1.0));
+    const double v = (std::log(std::max(error(i), 1e-12)) - lo) / range;
+    pane.density[static_cast<std::size_t>(i)] = static_cast<float>(std::clamp(v, 0.0, 1.0));
   }
 }
 

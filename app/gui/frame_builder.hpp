@@ -43,9 +43,10 @@ struct ErrorKey {
   int columns = 0, rows = 0;
   bool operator==(const ErrorKey&) const = default;
 };
-// The heat map's full colour: an error of one noise standard deviation (s |s_theta - s| = 1,
-// i.e. |eps_theta - eps| = 1) and above is the brightest colour; a good model is dark.
-inline constexpr double kErrorFullScale = 1.0;
+// The heat map's colour scale, logarithmic in s(t) |s_theta - grad log p_t| (= |eps_theta - eps|,
+// the error in units of the noise): a trained model is ~0.1 where the data is and several units
+// far from it, where it never saw a sample; a linear scale would show one or the other.
+inline constexpr double kErrorScaleLow = 0.03, kErrorScaleHigh = 3.0;
 
 // x_t of the data shown (lessons 1-2) is a(t) x0 + s(t) eps for one output generation.
 struct ForwardKey {
