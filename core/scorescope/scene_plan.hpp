@@ -18,7 +18,9 @@ namespace scorescope {
 // --classifier files). Either may be null.
 struct LearnedModels {
   std::shared_ptr<const TrainedNetwork> score;       // a score network, class-conditional for CFG
-  std::shared_ptr<const TrainedNetwork> classifier;  // a noisy classifier, for classifier guidance
+  // A noisy classifier: when given, classifier guidance uses it on the exact and the learned
+  // score alike (the classifier is a choice of its own, apart from the score source).
+  std::shared_ptr<const TrainedNetwork> classifier;
 };
 
 // One sampler run of a plan: the model that drives it and how it was made.
@@ -55,8 +57,9 @@ std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t 
 // builds everything a run needs. Cheap: no sampling. The target of `previous` is reused when it
 // was built from the same spec and seed (a slider that changes the sampler does not rebuild a
 // point-set target). Guidance applies in the guidance lesson only: lessons 3 and 4 run the
-// unguided score whatever the guidance settings hold. On the learned score, classifier guidance
-// uses `learned.classifier` and classifier-free guidance the class-conditional network.
+// unguided score whatever the guidance settings hold. Classifier guidance uses
+// `learned.classifier` when given (required on the learned score), classifier-free guidance on
+// the learned score the class-conditional network with its null token.
 ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous = nullptr,
                     const LearnedModels& learned = {});
 

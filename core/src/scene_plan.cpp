@@ -28,42 +28,47 @@ std::shared_ptr<const ScoreModel> guidedLearnedModel(const ScenePlan& plan, cons
   throw std::logic_error("guidedLearnedModel(): unknown guidance kind");
 }
 
-// Why the learned models cannot serve this scene (one line naming the field), or empty.
-std::string checkLearnedModels(const SampledScene& scene, const Target& target, const LearnedModels& learned,
-                               GuidanceKind guidance) {
-  const auto processMismatch = [&](const TrainedNetwork& network, const char* what) {
-    return std::string("score: the ") + what + " was trained for process '" +
-           std::string(processName(network.process)) + "'; the scene's process is '" +
-           std::string(processName(scene.process)) + "'";
-  };
+std::string processMismatch(const TrainedNetwork& network, const char* what, ProcessKind process) {
+  return std::string("score: the ") + what + " was trained for process '" + std::string(processName(network.process)) +
+         "'; the scene's process is '" + std::string(processName(process)) + "'";
+}
+
+// Why the learned score cannot serve this scene (one line naming the field), or empty.
+std::string checkLearnedScore(const SampledScene& scene, const Target& target, const LearnedModels& learned,
+                              GuidanceKind guidance) {
   if (!learned.score) {
     return "score: '" + std::string(scoreSourceName(scene.score)) +
            "' needs a trained model (train one in the learn-the-score lesson, or pass --model FILE)";
   }
-  if (learned.score->process != scene.process) return processMismatch(*learned.score, "learned model");
+  if (learned.score->process != scene.process) return processMismatch(*learned.score, "learned model", scene.process);
   const int classes = target.labelCount();
   const bool needsConditional = guidance == GuidanceKind::Conditional || guidance == GuidanceKind::ClassifierFree;
   if (needsConditional && learned.score->spec.classes != classes) {
-    return "guidance.kind: " + std::string(guidance == GuidanceKind::Conditional ? "the conditional score" : "classifier-free guidance") +
+    return "guidance.kind: " +
+           std::string(guidance == GuidanceKind::Conditional ? "the conditional score" : "classifier-free guidance") +
            " on the learned score needs a class-conditional model of this target's " + std::to_string(classes) +
            " classes (train with classes); this model has " + std::to_string(learned.score->spec.classes);
   }
-  if (guidance == GuidanceKind::Classifier) {
-    if (!learned.classifier) {
-      return "guidance.kind: classifier guidance on the learned score needs a trained noisy classifier "
-             "(train one, or pass --classifier FILE)";
-    }
-    if (learned.classifier->process != scene.process) return processMismatch(*learned.classifier, "classifier");
-    if (learned.classifier->spec.classes != classes) {
-      return "guidance.kind: the classifier has " + std::to_string(learned.classifier->spec.classes) +
-             " classes; the target has " + std::to_string(classes);
-    }
+  if (guidance == GuidanceKind::Classifier && !learned.classifier) {
+    return "guidance.kind: classifier guidance on the learned score needs a trained noisy classifier "
+           "(train one, or pass --classifier FILE)";
   }
   return {};
 }
 
-std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKind kind, int label,
-                                              double scale) {
+// A given classifier must match the scene (it guides the exact score too when given).
+std::string checkClassifier(const SampledScene& scene, const Target& target, const LearnedModels& learned) {
+  if (!learned.classifier) return {};
+  if (learned.classifier->process != scene.process) return processMismatch(*learned.classifier, "classifier", scene.process);
+  if (learned.classifier->spec.classes != target.labelCount()) {
+    return "guidance.kind: the classifier has " + std::to_string(learned.classifier->spec.classes) +
+           " classes; the target has " + std::to_string(target.labelCount());
+  }
+  return {};
+}
+
+std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, const LearnedModels& learned, GuidanceKind kind,
+                                              int label, double scale) {
   const auto conditional = [&] {
     return std::make_shared<ExactScore>(std::shared_ptr<const Target>(plan.target->conditional(label)),
                                         plan.process);
@@ -72,6 +77,10 @@ std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKin
     case GuidanceKind::None: return plan.exact;
     case GuidanceKind::Conditional: return conditional();
     case GuidanceKind::Classifier:
+      if (learned.classifier) {  // a trained noisy classifier on the exact score
+        return std::make_shared<ClassifierGuidance>(plan.exact, std::make_shared<LearnedClassPosterior>(learned.classifier),
+                                                    label, scale);
+      }
       return std::make_shared<ClassifierGuidance>(plan.target, plan.process, label, scale);
     case GuidanceKind::ClassifierFree:
       return std::make_shared<ClassifierFreeGuidance>(conditional(), plan.exact, scale, CfgConvention::HoSalimans);
@@ -125,7 +134,7 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
   const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (scene.score != ScoreSource::Exact) {
-    plan.error = checkLearnedModels(scene, *plan.target, learned, g.kind);
+    plan.error = checkLearnedScore(scene, *plan.target, learned, g.kind);
     if (!plan.ok()) return plan;
     plan.learned = std::make_shared<LearnedScore>(learned.score);
   }
@@ -145,6 +154,10 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
       plan.error = "class: class " + std::to_string(g.label) + " has no data in this target";
       return plan;
     }
+    if (g.kind == GuidanceKind::Classifier) {
+      plan.error = checkClassifier(scene, *plan.target, learned);
+      if (!plan.ok()) return plan;
+    }
   } else if (!g.sweep.empty()) {
     plan.error = "guidance.sweep: a sweep needs classifier or classifier-free guidance";
     return plan;
@@ -154,7 +167,7 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
     if (scene.score != ScoreSource::Both && scene.score != source) continue;
     const std::size_t first = plan.runs.size();
     for (double scale : scales) {
-      plan.runs.push_back({source == ScoreSource::Exact ? guidedModel(plan, g.kind, g.label, scale)
+      plan.runs.push_back({source == ScoreSource::Exact ? guidedModel(plan, learned, g.kind, g.label, scale)
                                                         : guidedLearnedModel(plan, learned, g.kind, g.label, scale),
                            source, scene.sampler, g.kind, g.label, scale});
     }
