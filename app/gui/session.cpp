@@ -7,6 +7,17 @@
 #include "scorescope/learned_score.hpp"
 
 namespace scorescope::gui {
+namespace {
+
+// The training settings say how the next model is trained (they apply at Start); the planner
+// never reads them, so moving a training slider re-samples nothing.
+bool samePlanInputs(SampledScene a, SampledScene b) {
+  a.training = b.training = {};
+  return a == b;
+}
+
+}  // namespace
+
 Session::Session(QObject* parent) : QObject(parent) {
   connect(&runs_, &RunController::finished, this, &Session::onFinished);
   connect(&runs_, &RunController::failed, this, [this](int generation, const QString& message) {
@@ -45,19 +56,20 @@ void Session::setScene(const Scene& requested) {
   timeline_.setPlaying(p.playing);
   const SampledScene previous = scene_.sampled;
   scene_ = next;
-  if (!(previous == scene_.sampled)) replan(previous);
+  if (!samePlanInputs(previous, scene_.sampled)) replan(previous);
   emit changed();
 }
 
 void Session::replan(const SampledScene& previous) {
   SampledScene& s = scene_.sampled;
   learnedStale_ = false;
-  plan_ = planScene(s, &plan_, learnedModels());
+  planned_ = learnedModels();
+  plan_ = planScene(s, &plan_, planned_);
   // A new target with fewer classes: guide towards its last class rather than refuse.
   if (!plan_.ok() && plan_.target && !(previous.target == s.target) &&
       s.guidance.label >= plan_.target->labelCount()) {
     s.guidance.label = std::max(0, plan_.target->labelCount() - 1);
-    plan_ = planScene(s, &plan_, learnedModels());
+    plan_ = planScene(s, &plan_, planned_);
   }
   if (!plan_.ok()) {
     generation_ = runs_.cancel();
@@ -100,19 +112,24 @@ LearnedModels Session::learnedModels() const {
 
 void Session::onSnapshot() {
   if (usesLearned()) {
-    if (lessonShowsData(scene_.sampled.lesson) && plan_.ok() && shown_) {
+    const LearnedModels now = learnedModels();
+    const bool lost = (planned_.score && !now.score) || (planned_.classifier && !now.classifier);
+    const bool newer = now.score != planned_.score || now.classifier != planned_.classifier;
+    if (!plan_.ok() || lost || (!shown_ && !runs_.busy())) {
+      replan(scene_.sampled);  // the first model, or a model went away (the status then says so)
+    } else if (newer && lessonShowsData(scene_.sampled.lesson)) {
       // The data does not depend on the model: only the field changes, no re-sampling.
-      ScenePlan next = planScene(scene_.sampled, &plan_, learnedModels());
-      if (next.ok()) plan_ = std::move(next);
-      else replan(scene_.sampled);
-    } else if (!plan_.ok() || (!shown_ && !runs_.busy()) || !scoreTraining_.hasModel()) {
-      replan(scene_.sampled);  // the first model, or the model went away (the status says so)
-    } else if (!lessonShowsData(scene_.sampled.lesson)) {
+      ScenePlan next = planScene(scene_.sampled, &plan_, now);
+      if (next.ok()) {
+        plan_ = std::move(next);
+        planned_ = now;
+      } else {
+        replan(scene_.sampled);
+      }
+    } else if (newer) {
       // Re-running every sampler at every snapshot would keep the worker busy and the panes
       // flickering: the runs wait for a pause, the end of training or the user.
-      learnedStale_ = scoreTraining_.snapshot() && shown_ && shown_->plan.learned &&
-                      &dynamic_cast<const LearnedScore&>(*shown_->plan.learned).network() !=
-                          scoreTraining_.snapshot().get();
+      learnedStale_ = true;
     }
   }
   emit changed();

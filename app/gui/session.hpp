@@ -106,7 +106,12 @@ class Session : public QObject {
   void onFinished(int generation, std::shared_ptr<const RunOutput> output);
   void onSnapshot();
   void onTrainingStopped();
-  bool usesLearned() const { return scene_.sampled.score != ScoreSource::Exact; }
+  // Whether the plan depends on a trained model: a learned score source, or classifier guidance
+  // (a trained noisy classifier guides the exact score too).
+  bool usesLearned() const {
+    const SampledScene& s = scene_.sampled;
+    return s.score != ScoreSource::Exact || (s.lesson == Lesson::Guidance && s.guidance.kind == GuidanceKind::Classifier);
+  }
   TrainingOrigin origin() const;
   double handleScale() const;
   const std::vector<MixtureComponent>* mixture() const;
@@ -121,6 +126,7 @@ class Session : public QObject {
   std::string status_;
   TrainingController scoreTraining_, classifierTraining_;
   bool learnedStale_ = false;
+  LearnedModels planned_;  // the models plan_ was made with
   // learnedField()'s cache: the snapshot it wraps.
   mutable std::shared_ptr<const TrainedNetwork> fieldNetwork_;
   mutable std::shared_ptr<const ScoreModel> field_;

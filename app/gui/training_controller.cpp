@@ -87,7 +87,7 @@ std::vector<float> errorCurve(const ScoreModel& model, const ScoreModel& exact, 
 TrainingController::TrainingController(QObject* parent) : QObject(parent) {}
 
 TrainingController::~TrainingController() {
-  reset();
+  retire();
   for (std::thread& t : retired_) t.join();
 }
 
@@ -101,7 +101,7 @@ std::string TrainingController::start(std::shared_ptr<const Target> target, cons
   } catch (const std::exception& e) {
     return e.what();
   }
-  reset();
+  retire();  // no "published" for the moment between two models: the next snapshot replaces it
   if (settings.network.role == NetworkRole::Score) shared->exact = std::make_shared<ExactScore>(target, process);
   shared->target = std::move(target);
   shared->status.state = TrainingState::Running;
@@ -129,6 +129,11 @@ void TrainingController::resume() {
 }
 
 void TrainingController::reset() {
+  retire();
+  emit published();
+}
+
+void TrainingController::retire() {
   if (shared_) {
     {
       std::lock_guard lock(shared_->mutex);
@@ -138,11 +143,10 @@ void TrainingController::reset() {
   }
   if (worker_.joinable()) retired_.push_back(std::move(worker_));
   shared_.reset();
-  emit published();
 }
 
 void TrainingController::adopt(std::shared_ptr<const TrainedNetwork> network, const TrainingOrigin& origin) {
-  reset();
+  retire();
   auto shared = std::make_shared<Shared>();
   shared->status.state = TrainingState::Finished;
   shared->status.origin = origin;

@@ -111,6 +111,8 @@ class TrainingController : public QObject {
   struct Shared;
   void runWorker(std::shared_ptr<Shared> shared);
   void notify(const std::shared_ptr<Shared>& shared, bool stoppedNow);
+  // Tells the current worker to stop after its step and forgets it (and its model).
+  void retire();
 
   std::shared_ptr<Shared> shared_;  // of the current worker (or of an adopted model)
   std::thread worker_;

@@ -194,9 +194,9 @@ void scoreSourceSwitch(Session& session, Scene& scene, WidgetLog& log) {
     ImGui::EndDisabled();
     log.add("score " + name, {"sampled.score"});
   }
-  if (!model) {
-    ImGui::TextDisabled("learned: train a model in lesson 6 first");
-  } else if (!lessonShowsData(scene.sampled.lesson) && source != ScoreSource::Exact) {
+  if (!model) ImGui::TextDisabled("learned: train a model in lesson 6 first");
+  // Runs on a model (the learned score, or a trained classifier guiding) re-sample on request.
+  if (!lessonShowsData(scene.sampled.lesson) && (session.learnedRunsStale() || (model && source != ScoreSource::Exact))) {
     if (session.learnedRunsStale()) ImGui::TextColored(kWarning, "The model has changed since these runs.");
     if (ImGui::Button("Re-sample with current model")) session.resample();
     log.add("re-sample", {});

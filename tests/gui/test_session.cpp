@@ -181,6 +181,34 @@ class TestSession : public QObject {
     QVERIFY2(session.status().find("needs a trained model") != std::string::npos, session.status().c_str());
   }
 
+  void newSnapshotsWaitForTheEndOfTrainingBeforeReSampling() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde, 1000);
+    s.sampled.sampler.steps = s.sampled.comparison.steps = 10;
+    s.sampled.training = smallTraining(100);
+    session.setScene(s);
+    QCOMPARE(session.trainNow(100), std::string());
+    s = session.scene();
+    s.sampled.score = ScoreSource::Learned;
+    session.setScene(s);
+    session.waitForRuns();
+    const int generation = session.shownGeneration();
+    Scene longer = session.scene();
+    longer.sampled.training.steps = 1500;
+    session.setScene(longer);
+    session.waitForRuns();
+    QCOMPARE(session.startTraining(), std::string());
+    // Snapshots arrive while training: the runs on show stay, flagged as older than the model.
+    QTRY_VERIFY_WITH_TIMEOUT(session.learnedRunsStale(), 20000);
+    QCOMPARE(session.shownGeneration(), generation);
+    QVERIFY(!session.busy());
+    session.scoreTraining().pause();
+    // The pause re-samples with the paused model.
+    QTRY_VERIFY_WITH_TIMEOUT(session.shownGeneration() != generation, 20000);
+    QVERIFY(!session.learnedRunsStale());
+    session.scoreTraining().reset();
+  }
+
   void lessonTwoWithBothShowsExactAndLearnedPanes() {
     Session session;
     Scene s = lessonScene(Lesson::ScoreField, 500);
