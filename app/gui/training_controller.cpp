@@ -64,20 +64,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// s(t)^2 E_{x ~ p_t} |s_theta - grad log p_t|^2 at each of `times` t, with the t grid and random
-// streams of weightedScoreError (so their mean is its value).
+// s(t)^2 E_{x ~ p_t} |s_theta - grad log p_t|^2 at each of `times` midpoint t: core's per-time
+// error with weightedScoreError's t grid and streams, so the curve's mean is that number.
 std::vector<float> errorCurve(const ScoreModel& model, const ScoreModel& exact, const Target& target, int times,
                               Eigen::Index particles, double tMin, const CounterRng& rng, std::vector<double>& ts) {
-  const Process& p = exact.process();
+  ts = midpointTimes(tMin, times);
+  const std::vector<double> error = scoreErrorAtTimes(model, exact, target, ts, particles, rng);
   std::vector<float> out;
-  ts.clear();
-  for (int i = 0; i < times; ++i) {
-    const double t = tMin + (1.0 - tMin) * (i + 0.5) / times;
-    const CounterRng stream = rng.derive(static_cast<std::uint64_t>(i));
-    const Points xt = p.sampleForward(target.sample(particles, stream, nullptr), t, stream.derive(1));
-    const double s = p.s(t);
-    ts.push_back(t);
-    out.push_back(static_cast<float>(s * s * (model.score(xt, t) - exact.score(xt, t)).rowwise().squaredNorm().mean()));
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const double s = exact.process().s(ts[i]);
+    out.push_back(static_cast<float>(s * s * error[i]));
   }
   return out;
 }
