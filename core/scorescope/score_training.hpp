@@ -68,7 +68,8 @@ class ScoreTrainer {
   std::vector<float> losses_;
 };
 
-// The L times of the Ncsn loss: noise levels s/a geometric from s(1)/a(1) down to kMinNoiseLevel.
+// The L times of the Ncsn loss: noise levels s/a geometric from s(1)/a(1) down to kMinNoiseLevel,
+// the levels annealed Langevin steps through with its default end (L = 20: its default too).
 std::vector<double> ncsnLevelTimes(const Process& process, int levels);
 
 // The lowest t training and the score error use: defaultTMin of the process (s/a = 0.01).

@@ -40,12 +40,7 @@ Eigen::VectorXd trainingTimes(const Process& process, const TrainingSettings& se
 double trainingTMin(const Process& process) { return defaultTMin(process); }
 
 std::vector<double> ncsnLevelTimes(const Process& process, int levels) {
-  const double sigmaMax = process.s(1.0) / process.a(1.0), sigmaMin = kMinNoiseLevel;
-  std::vector<double> times;
-  for (int l = 0; l < levels; ++l) {
-    times.push_back(timeForNoiseLevel(process, sigmaMax * std::pow(sigmaMin / sigmaMax, double(l) / (levels - 1))));
-  }
-  return times;
+  return geometricLevelTimes(process, levels, trainingTMin(process));
 }
 
 ScoreTrainer::ScoreTrainer(std::shared_ptr<const Target> target, Process process, TrainingSettings settings,
