@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/bench.hpp"
+#include "cli/bench_quality.hpp"
 #include "cli/command_support.hpp"
 #include "cli/sample_command.hpp"
 #include "cli/options.hpp"
@@ -190,6 +191,7 @@ int dispatch(const QStringList& args) {
   if (command == "forward") return forward(args);
   if (command == "score") return score(args);
   if (command == "nll") return nll(args);
+  if (command == "bench" && args.value(2) == "quality") return benchQuality(args.mid(2));
   if (command == "bench") return bench(args);
   QTextStream(stderr) << "scorescope: unknown command '" << io::clip(command) << "'; commands: "
                       << kCommands.join(", ") << ", help (scorescope help describes them)" << Qt::endl;

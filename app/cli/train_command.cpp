@@ -47,6 +47,8 @@ int train(const QStringList& args) {
       {"classes", "Class-conditional network with a null token (for classifier-free guidance)."},
       {"p-empty", "With --classes: probability of training on the null token (default " + QString::number(d.pEmpty) + ").", "P"},
       {"ncsn-levels", "With --loss ncsn: number of noise levels L (default " + QString::number(d.ncsnLevels) + ").", "L"},
+      {"ema", "Decay of the weight average that is sampled and saved, in [0, 1); 0: raw weights (default " +
+                  QString::number(d.emaDecay) + ").", "D"},
       {"classifier", "Train a noisy classifier p(y | x_t, t) instead of a score network."},
       {"out", "(required) Output model file." + kOutNote, "FILE"},
   });
@@ -79,6 +81,7 @@ int train(const QStringList& args) {
     read.fail("--schedule: unknown '" + io::clip(schedule) + "'; expected cosine or constant");
   }
   settings.pEmpty = read.number("p-empty", d.pEmpty, 0.0, 1.0);
+  settings.emaDecay = read.number("ema", d.emaDecay, 0.0, 0.999999);
   settings.ncsnLevels = static_cast<int>(read.integer("ncsn-levels", d.ncsnLevels, 2, kMaxNcsnLevels));
   const TargetSpec spec = read.targetSpec();
   const Process process(read.process());

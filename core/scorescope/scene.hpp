@@ -220,6 +220,7 @@ void visitSceneFields(S& a, S& b, F&& f) {
   f("sampled.training.adam.schedule", x.training.adam.schedule, y.training.adam.schedule);
   f("sampled.training.pEmpty", x.training.pEmpty, y.training.pEmpty);
   f("sampled.training.ncsnLevels", x.training.ncsnLevels, y.training.ncsnLevels);
+  f("sampled.training.emaDecay", x.training.emaDecay, y.training.emaDecay);
   f("sampled.training.seed", x.training.seed, y.training.seed);
 
   auto& d = a.display;

@@ -71,7 +71,12 @@ struct TrainingSettings {
   int batch = 1024;
   AdamSettings adam;
   double pEmpty = 0.1;   // classifier-free training: probability of the null label
-  int ncsnLevels = 10;   // Ncsn: L
+  int ncsnLevels = 20;   // Ncsn: L (annealed Langevin's default levels: 1000 steps / 50 per level)
+  // The model used for sampling and saved is an exponential moving average of the weights
+  // (decay d per step, warmed up as min(d, (1 + k) / (10 + k))); 0 uses the raw weights. At the
+  // learning rates that train fast, the raw weights jitter from step to step and so do samples
+  // (sliced W1 swinging 0.05 to 0.3 between checkpoints); the average does not.
+  double emaDecay = 0.995;
   std::uint64_t seed = 0;
 
   bool operator==(const TrainingSettings&) const = default;

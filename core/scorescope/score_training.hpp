@@ -46,8 +46,10 @@ class ScoreTrainer {
   bool finished() const { return stepsDone() >= settings_.steps; }
   const TrainingSettings& settings() const { return settings_; }
 
-  // The network as trained so far (a copy: the caller may keep it while training goes on).
+  // The network as trained so far, with the averaged weights when emaDecay > 0 (a copy: the
+  // caller may keep it while training goes on).
   std::shared_ptr<const TrainedNetwork> snapshot() const;
+  // The raw weights Adam updates.
   const TrainedNetwork& network() const { return network_; }
   // Loss of every step so far.
   const std::vector<float>& lossHistory() const { return losses_; }
@@ -62,10 +64,12 @@ class ScoreTrainer {
   Adam<float> adam_;
   Mlp<float>::Cache cache_;
   Mlp<float>::Vector gradient_;
+  Mlp<float>::Vector average_;  // the moving average of the weights
   std::vector<float> losses_;
 };
 
-// The L times of the Ncsn loss: noise levels s/a geometric from s(1)/a(1) down to kMinNoiseLevel.
+// The L times of the Ncsn loss: noise levels s/a geometric from s(1)/a(1) down to kMinNoiseLevel,
+// the levels annealed Langevin steps through with its default end (L = 20: its default too).
 std::vector<double> ncsnLevelTimes(const Process& process, int levels);
 
 // The lowest t training and the score error use: defaultTMin of the process (s/a = 0.01).

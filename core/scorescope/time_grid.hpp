@@ -21,6 +21,10 @@ double defaultTMin(const Process& process);
 // The t in [0, 1] with s(t)/a(t) = sigma (clamped to the ends); s/a increases with t.
 double timeForNoiseLevel(const Process& process, double sigma);
 
+// NCSN levels (annealed Langevin, and the levels an NCSN network is trained on): `levels` times
+// from 1 down to tEnd whose noise levels s/a are geometric from s(1)/a(1) to s(tEnd)/a(tEnd).
+std::vector<double> geometricLevelTimes(const Process& process, int levels, double tEnd);
+
 // N + 1 descending times from 1 to tEnd whose noise levels s/a follow karrasSigmas (rho = 7),
 // not rounded to a DDPM grid (continuous-time integrals such as the likelihood use these).
 std::vector<double> karrasTimes(const Process& process, int steps, double tEnd);

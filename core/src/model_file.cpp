@@ -101,6 +101,7 @@ std::string serializeNetwork(const TrainedNetwork& n) {
          << "schedule " << scheduleName(t.adam.schedule) << '\n'
          << "p-empty " << number(t.pEmpty) << '\n'
          << "ncsn-levels " << t.ncsnLevels << '\n'
+         << "ema-decay " << number(t.emaDecay) << '\n'
          << "seed " << t.seed << '\n'
          << "trained-steps " << n.trainedSteps << '\n'
          << "parameters " << n.mlp.parameterCount() << '\n'
@@ -166,6 +167,7 @@ TrainedNetwork parseNetwork(std::string_view bytes) {
   if (!parseSchedule(h.text("schedule"), n.training.adam.schedule)) fail("schedule: expected constant or cosine");
   n.training.pEmpty = h.real("p-empty");
   n.training.ncsnLevels = int(h.integer("ncsn-levels", 2, kMaxNcsnLevels));
+  n.training.emaDecay = h.real("ema-decay");
   n.training.seed = std::uint64_t(h.integer("seed", 0, std::numeric_limits<long long>::max()));
   n.trainedSteps = h.integer("trained-steps", 0, kMaxTrainingSteps);
   const long long count = h.integer("parameters", 0, 1LL << 32);

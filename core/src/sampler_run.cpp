@@ -11,21 +11,6 @@ namespace {
 
 int annealedLevels(const SamplerSettings& s) { return std::max(1, s.steps / s.stepsPerLevel); }
 
-// NCSN levels: noise levels sigma = s/a geometric from sigma(1) down to sigma(tEnd), as times.
-std::vector<double> geometricLevelTimes(const Process& p, int levels, double tEnd) {
-  if (levels == 1) return {tEnd};
-  const double first = p.s(1.0) / p.a(1.0);
-  const double last = p.s(tEnd) / p.a(tEnd);
-  std::vector<double> times(static_cast<std::size_t>(levels));
-  for (int l = 0; l < levels; ++l) {
-    times[l] = timeForNoiseLevel(p, first * std::pow(last / first, l / (levels - 1.0)));
-  }
-  // The ends exactly, not as the root finder left them (which may be 1 + 1e-16).
-  times.front() = 1.0;
-  times.back() = tEnd;
-  return times;
-}
-
 std::vector<double> grid(const ScoreModel& m, const SamplerSettings& s, double tEnd) {
   return makeTimeGrid(m.process(), s.steps, tEnd, s.spacing);
 }

@@ -104,6 +104,9 @@ std::string validateTrainingSettings(const TrainingSettings& settings) {
   if (!(lr > 0.0 && lr <= 1.0)) return outOfRange("training.lr", "a number in (0, 1]", std::to_string(lr));
   const double p = settings.pEmpty;
   if (!(p >= 0.0 && p <= 1.0)) return outOfRange("training.pEmpty", "a probability in [0, 1]", std::to_string(p));
+  if (!(settings.emaDecay >= 0.0 && settings.emaDecay < 1.0)) {
+    return outOfRange("training.emaDecay", "a number in [0, 1)", std::to_string(settings.emaDecay));
+  }
   if (settings.ncsnLevels < 2 || settings.ncsnLevels > kMaxNcsnLevels) {
     return outOfRange("training.ncsnLevels", "2.." + std::to_string(kMaxNcsnLevels),
                       std::to_string(settings.ncsnLevels));

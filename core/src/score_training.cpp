@@ -40,12 +40,7 @@ Eigen::VectorXd trainingTimes(const Process& process, const TrainingSettings& se
 double trainingTMin(const Process& process) { return defaultTMin(process); }
 
 std::vector<double> ncsnLevelTimes(const Process& process, int levels) {
-  const double sigmaMax = process.s(1.0) / process.a(1.0), sigmaMin = kMinNoiseLevel;
-  std::vector<double> times;
-  for (int l = 0; l < levels; ++l) {
-    times.push_back(timeForNoiseLevel(process, sigmaMax * std::pow(sigmaMin / sigmaMax, double(l) / (levels - 1))));
-  }
-  return times;
+  return geometricLevelTimes(process, levels, trainingTMin(process));
 }
 
 ScoreTrainer::ScoreTrainer(std::shared_ptr<const Target> target, Process process, TrainingSettings settings,
@@ -73,6 +68,7 @@ ScoreTrainer::ScoreTrainer(std::shared_ptr<const Target> target, Process process
   network_.mlp = Mlp<float>(networkLayerSizes(spec));
   network_.mlp.initialize(settings_.seed);
   adam_ = Adam<float>(network_.mlp.parameterCount(), settings_.adam);
+  average_ = network_.mlp.parameters();
   losses_.reserve(std::size_t(std::min<long long>(settings_.steps, 1'000'000)));
 }
 
@@ -153,12 +149,19 @@ double ScoreTrainer::step() {
   adam_.step(network_.mlp.parameters(), gradient_,
              scheduledLearningRate(settings_.adam, network_.trainedSteps, settings_.steps));
   ++network_.trainedSteps;
+  if (settings_.emaDecay > 0.0) {
+    const double k = double(network_.trainedSteps);
+    const auto decay = static_cast<float>(std::min(settings_.emaDecay, (1.0 + k) / (10.0 + k)));
+    average_ = decay * average_ + (1.0f - decay) * network_.mlp.parameters();
+  }
   losses_.push_back(static_cast<float>(loss));
   return loss;
 }
 
 std::shared_ptr<const TrainedNetwork> ScoreTrainer::snapshot() const {
-  return std::make_shared<const TrainedNetwork>(network_);
+  auto copy = std::make_shared<TrainedNetwork>(network_);
+  if (settings_.emaDecay > 0.0) copy->mlp.parameters() = average_;
+  return copy;
 }
 
 double ScoreTrainer::flopsPerStep() const {

@@ -54,4 +54,18 @@ std::vector<double> makeTimeGrid(const Process& process, int steps, double tEnd,
   return ts;
 }
 
+std::vector<double> geometricLevelTimes(const Process& p, int levels, double tEnd) {
+  if (levels == 1) return {tEnd};
+  const double first = p.s(1.0) / p.a(1.0);
+  const double last = p.s(tEnd) / p.a(tEnd);
+  std::vector<double> times(static_cast<std::size_t>(levels));
+  for (int l = 0; l < levels; ++l) {
+    times[std::size_t(l)] = timeForNoiseLevel(p, first * std::pow(last / first, l / (levels - 1.0)));
+  }
+  // The ends exactly, not as the root finder left them (which may be 1 + 1e-16).
+  times.front() = 1.0;
+  times.back() = tEnd;
+  return times;
+}
+
 }  // namespace scorescope
