@@ -35,8 +35,8 @@ MatrixD normals(Eigen::Index rows, Eigen::Index cols, std::uint64_t seed, double
 }
 
 // The two losses of the checks, written here independently of the library:
-//   quadratic      L = 1/2 sum_ij w_ij (out_ij - y_ij)^2  (w: fixed positive weights, so every
-//                  output row matters differently),  dL/dout = w (out - y);
+//   quadratic      L = 1/(2B) sum_ij w_ij (out_ij - y_ij)^2  (w: fixed positive weights, so
+//                  every output row matters differently),  dL/dout = w (out - y) / B;
 //   cross-entropy  L = -1/B sum_j log softmax(out_:j)[label_j],
 //                  dL/dout_:j = (softmax(out_:j) - onehot(label_j)) / B.
 enum class LossKind { Quadratic, CrossEntropy };
@@ -67,7 +67,7 @@ MatrixD softmaxColumns(const MatrixD& out) {
 
 double lossValue(LossKind kind, const MatrixD& out, const LossData& d) {
   if (kind == LossKind::Quadratic) {
-    return 0.5 * (d.weight.array() * (out - d.target).array().square()).sum();
+    return 0.5 * (d.weight.array() * (out - d.target).array().square()).sum() / double(out.cols());
   }
   double total = 0.0;
   for (Eigen::Index j = 0; j < out.cols(); ++j) {
@@ -79,7 +79,7 @@ double lossValue(LossKind kind, const MatrixD& out, const LossData& d) {
 }
 
 MatrixD lossGradient(LossKind kind, const MatrixD& out, const LossData& d) {
-  if (kind == LossKind::Quadratic) return (d.weight.array() * (out - d.target).array()).matrix();
+  if (kind == LossKind::Quadratic) return (d.weight.array() * (out - d.target).array()).matrix() / double(out.cols());
   MatrixD g = softmaxColumns(out);
   for (Eigen::Index j = 0; j < out.cols(); ++j) g(d.labels[std::size_t(j)], j) -= 1.0;
   return g / double(out.cols());
@@ -87,8 +87,8 @@ MatrixD lossGradient(LossKind kind, const MatrixD& out, const LossData& d) {
 
 // Central differences: (L(p + h) - L(p - h)) / 2h has truncation error h^2/6 |L'''| and rounding
 // error about eps |L| / h (eps = 2.2e-16). With h = 1e-5 and L and its derivatives of order 1
-// (weights in +-1/sqrt(fan_in), inputs ~ N(0, 2^2), losses over 5 samples) both are ~1e-10 (the
-// largest difference seen on these rows is 3e-10), so a tolerance of 1e-7 * max(1, |g|) leaves a
+// (weights in +-1/sqrt(fan_in), inputs ~ N(0, 2^2), losses are means over the batch) both are
+// ~1e-10 (the largest difference seen on these rows is 3e-10), so a tolerance of 1e-7 * max(1, |g|) leaves a
 // margin of 300, while a real mistake in the backward pass (a wrong silu', a transposed or
 // shifted block, a missing term) is off by 1e-3 or more.
 constexpr double kStep = 1e-5;
@@ -110,6 +110,7 @@ class TestNn : public QObject {
   void forwardMatchesHandComputation();
   void floatAndDoubleForwardAgree();
   void cacheIsReusedAcrossBatchSizes();
+  void resultsDoNotDependOnThreadCount();
   void badShapesThrow();
   void initializeIsSeededAndBounded();
   void adamTwoStepsMatchHandComputation_data();
@@ -122,18 +123,24 @@ class TestNn : public QObject {
 
 namespace {
 
-void addShapeRows() {
+void addShapeRows(bool severalBlocks) {
   QTest::addColumn<QList<int>>("sizes");
   QTest::addColumn<int>("loss");
+  QTest::addColumn<int>("batch");
   const QList<QList<int>> shapes = {{4, 3}, {3, 7, 2}, {2, 6, 5, 3}, {18, 8, 8, 8, 2}};
   for (const QList<int>& sizes : shapes) {
     QStringList name;
     for (int s : sizes) name << QString::number(s);
     for (LossKind kind : {LossKind::Quadratic, LossKind::CrossEntropy}) {
       const QString row = name.join('-') + (kind == LossKind::Quadratic ? " quadratic" : " cross-entropy");
-      QTest::newRow(qPrintable(row)) << sizes << int(kind);
+      QTest::newRow(qPrintable(row)) << sizes << int(kind) << 5;
     }
   }
+  // Batches of several column blocks (256 columns each, the last one partial): backward sums the
+  // blocks' gradients.
+  if (!severalBlocks) return;
+  QTest::newRow("3-7-2 quadratic, batch 600") << QList<int>{3, 7, 2} << int(LossKind::Quadratic) << 600;
+  QTest::newRow("2-6-5-3 cross-entropy, batch 600") << QList<int>{2, 6, 5, 3} << int(LossKind::CrossEntropy) << 600;
 }
 
 MlpD makeNetwork(const QList<int>& sizes, std::uint64_t seed) {
@@ -144,16 +151,16 @@ MlpD makeNetwork(const QList<int>& sizes, std::uint64_t seed) {
 
 }  // namespace
 
-void TestNn::parameterGradientMatchesFiniteDifferences_data() { addShapeRows(); }
+void TestNn::parameterGradientMatchesFiniteDifferences_data() { addShapeRows(true); }
 
 // Every weight and every bias of every layer: the analytic gradient of backward() against the
 // central difference of the loss in that one parameter.
 void TestNn::parameterGradientMatchesFiniteDifferences() {
   QFETCH(QList<int>, sizes);
   QFETCH(int, loss);
+  QFETCH(int, batch);
   const auto kind = LossKind(loss);
   MlpD net = makeNetwork(sizes, 11);
-  const Eigen::Index batch = 5;
   const MatrixD input = normals(net.inputSize(), batch, 12, 2.0);
   const LossData data = makeLossData(net.outputSize(), batch);
 
@@ -199,14 +206,14 @@ void TestNn::parameterGradientMatchesFiniteDifferences() {
   QCOMPARE(offset, net.parameterCount());
 }
 
-void TestNn::inputGradientMatchesFiniteDifferences_data() { addShapeRows(); }
+void TestNn::inputGradientMatchesFiniteDifferences_data() { addShapeRows(false); }
 
 void TestNn::inputGradientMatchesFiniteDifferences() {
   QFETCH(QList<int>, sizes);
   QFETCH(int, loss);
+  QFETCH(int, batch);
   const auto kind = LossKind(loss);
   const MlpD net = makeNetwork(sizes, 21);
-  const Eigen::Index batch = 5;
   MatrixD input = normals(net.inputSize(), batch, 22, 2.0);
   const LossData data = makeLossData(net.outputSize(), batch);
 
@@ -216,7 +223,7 @@ void TestNn::inputGradientMatchesFiniteDifferences() {
   MatrixD inputGradient;
   net.backward(cache, lossGradient(kind, out, data), parameterGradient, &inputGradient);
   QCOMPARE(inputGradient.rows(), input.rows());
-  QCOMPARE(inputGradient.cols(), batch);
+  QCOMPARE(inputGradient.cols(), Eigen::Index(batch));
   double largest = 0.0;
   for (Eigen::Index j = 0; j < batch; ++j) {
     for (Eigen::Index i = 0; i < input.rows(); ++i) {
@@ -299,19 +306,19 @@ void TestNn::floatAndDoubleForwardAgree() {
 }
 
 // A cache first used for a larger batch gives the same results for a smaller one as a fresh cache
-// (its buffers are reused, never read stale).
+// (its buffers are reused, never read stale). 700 and 300 columns: 3 and 2 blocks.
 void TestNn::cacheIsReusedAcrossBatchSizes() {
   const MlpD net = makeNetwork({3, 9, 9, 2}, 41);
-  const LossData data = makeLossData(2, 4);
+  const LossData data = makeLossData(2, 300);
   MlpD::Cache reused;
   VectorD gradient;
   MatrixD inputGradient;
   {
-    const MatrixD big = normals(3, 17, 42);
+    const MatrixD big = normals(3, 700, 42);
     const MatrixD out = net.forward(big, reused);
-    net.backward(reused, MatrixD::Ones(2, 17), gradient, &inputGradient);
+    net.backward(reused, MatrixD::Ones(2, 700), gradient, &inputGradient);
   }
-  const MatrixD small = normals(3, 4, 43);
+  const MatrixD small = normals(3, 300, 43);
   const MatrixD outReused = net.forward(small, reused);
   VectorD gradientReused;
   MatrixD inputGradientReused;
@@ -325,7 +332,40 @@ void TestNn::cacheIsReusedAcrossBatchSizes() {
   QCOMPARE(outReused, outFresh);
   QCOMPARE(gradientReused, gradientFresh);
   QCOMPARE(inputGradientReused, inputGradientFresh);
-  QCOMPARE(inputGradientReused.cols(), Eigen::Index(4));
+  QCOMPARE(inputGradientReused.cols(), Eigen::Index(300));
+}
+
+// mlp.hpp: batches are split into blocks of 256 columns, each block's products on one thread,
+// and backward sums the blocks' gradients in block order, so 1, 2 or 3 threads give the same bits
+// (1000 columns: 4 blocks, the last of 232). forward without a cache is the same arithmetic.
+// The thread count the caller set is left as it was.
+void TestNn::resultsDoNotDependOnThreadCount() {
+  using MlpF = Mlp<float>;
+  MlpF net({18, 64, 64, 64, 2});
+  net.initialize(61);
+  const MlpF::Matrix input = normals(18, 1000, 62).cast<float>();
+  const MlpF::Matrix outputGradient = normals(2, 1000, 63, 1e-3).cast<float>();
+  MlpF::Matrix firstOutput, firstInputGradient;
+  MlpF::Vector firstGradient;
+  for (int threads : {1, 2, 3}) {
+    setThreadCount(threads);
+    MlpF::Cache cache;
+    const MlpF::Matrix output = net.forward(input, cache);
+    MlpF::Vector gradient;
+    MlpF::Matrix inputGradient;
+    net.backward(cache, outputGradient, gradient, &inputGradient);
+    QCOMPARE(threadCount(), threads);
+    QVERIFY(net.forward(input) == output);
+    if (threads == 1) {
+      firstOutput = output;
+      firstGradient = gradient;
+      firstInputGradient = inputGradient;
+      continue;
+    }
+    QVERIFY2(output == firstOutput, qPrintable(QStringLiteral("%1 threads: output differs").arg(threads)));
+    QVERIFY2(gradient == firstGradient, qPrintable(QStringLiteral("%1 threads: parameter gradient differs").arg(threads)));
+    QVERIFY2(inputGradient == firstInputGradient, qPrintable(QStringLiteral("%1 threads: input gradient differs").arg(threads)));
+  }
 }
 
 void TestNn::badShapesThrow() {
@@ -354,6 +394,12 @@ void TestNn::badShapesThrow() {
   // The right shape still works after the refusals.
   net.backward(cache, MatrixD::Ones(2, 4), gradient);
   QCOMPARE(gradient.size(), net.parameterCount());
+  // An empty batch: an empty output and a zero gradient.
+  QCOMPARE(net.forward(MatrixD(3, 0), cache).cols(), Eigen::Index(0));
+  gradient.setConstant(7.0);
+  net.backward(cache, MatrixD(2, 0), gradient);
+  QCOMPARE(gradient.size(), net.parameterCount());
+  QVERIFY(gradient.isZero(0.0));
 }
 
 // PyTorch's nn.Linear default: W and b uniform in +-1/sqrt(fan_in). Per layer of 64 x 100 + 64
