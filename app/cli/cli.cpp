@@ -9,9 +9,11 @@
 #include "cli/command_support.hpp"
 #include "cli/sample_command.hpp"
 #include "cli/options.hpp"
+#include "cli/train_command.hpp"
 #include "io/points_csv.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/guidance.hpp"
+#include "scorescope/learned_score.hpp"
 #include "scorescope/metrics.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/scene_plan.hpp"
@@ -70,8 +72,9 @@ std::optional<Points> readPoints(OptionReader& read) {
 int score(const QStringList& args) {
   const QString command = "score";
   QCommandLineParser parser;
-  addCommon(parser, "Exact score grad log p_t at given points.");
-  addProcess(parser);
+  addCommon(parser, "Exact score grad log p_t at given points (with --model: the learned score).");
+  addProcess(parser, true);
+  addModelOptions(parser, false);
   parser.addOptions({{"t", "(required) Time in [0, 1] (point-set targets need s(t) > 0).", "TIME"},
                      {"points", "(required) Input CSV with header x,y[,label].", "FILE"},
                      {"out", "(required) Output CSV: x,y,sx,sy." + kOutNote, "FILE"}});
@@ -80,16 +83,19 @@ int score(const QStringList& args) {
   OptionReader read(parser);
   applyThreads(read);
   const std::shared_ptr<const Target> target = read.target(0);
-  const Process process(read.process());
+  LearnedModels learned;
+  const Process process(readProcessAndModels(parser, read, learned));
   const double t = read.time();
   const std::optional<Points> points = readPoints(read);
   const QString outPath = read.outputPath();
-  if (!read.failed() && process.s(t) == 0.0 && !target->hasDensityAtZeroNoise()) {
-    read.fail(QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
+  if (!read.failed() && process.s(t) == 0.0 && (learned.score || !target->hasDensityAtZeroNoise())) {
+    read.fail(learned.score ? QStringLiteral("--t: a learned score needs s(t) > 0; expected t in (0, 1]")
+                            : QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
   }
   if (read.failed()) return failWith(command, read.error());
 
-  const Points score = target->evaluate(*points, process.a(t), process.s(t), {.score = true}).score;
+  const Points score = learned.score ? LearnedScore(learned.score).score(*points, t)
+                                     : target->evaluate(*points, process.a(t), process.s(t), {.score = true}).score;
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1), sx = score.col(0), sy = score.col(1);
   const QString error = io::writeCsv(outPath, {"x", "y", "sx", "sy"}, {&xs, &ys, &sx, &sy});
   if (!error.isEmpty()) return failWith(command, error);
@@ -103,8 +109,9 @@ int nll(const QStringList& args) {
   QCommandLineParser parser;
   addCommon(parser, "Negative log-likelihood -log p_t0(x) by the probability-flow ODE with the exact "
                     "score and exact 2D divergence, integrated with RK4 from t0 = t_min (where "
-                    "s/a = 0.01) to 1.");
-  addProcess(parser);
+                    "s/a = 0.01) to 1. With --model the learned score (divergence by central differences).");
+  addProcess(parser, true);
+  addModelOptions(parser, false);
   parser.addOptions({{"points", "(required) Input CSV with header x,y[,label].", "FILE"},
                      {"steps", "RK4 steps (default 200).", "N"},
                      {"prior", "log p_1 used at t = 1: gaussian N(0, s(1)^2 I) (default) or exact.", "P"},
@@ -114,7 +121,8 @@ int nll(const QStringList& args) {
   OptionReader read(parser);
   applyThreads(read);
   const std::shared_ptr<const Target> target = read.target(0);
-  const Process process(read.process());
+  LearnedModels learned;
+  const Process process(readProcessAndModels(parser, read, learned));
   const int steps = static_cast<int>(read.integer("steps", 200, 1, 100000));
   const QString prior = parser.isSet("prior") ? parser.value("prior") : "gaussian";
   if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + io::clip(prior) + "'; expected gaussian or exact");
@@ -122,14 +130,15 @@ int nll(const QStringList& args) {
   const QString outPath = read.outputPath();
   if (read.failed()) return failWith(command, read.error());
 
-  const ExactScore model(target, process);
+  std::shared_ptr<const ScoreModel> model = std::make_shared<ExactScore>(target, process);
+  if (learned.score) model = std::make_shared<LearnedScore>(learned.score);
   LogDensityFn logPrior = gaussianPrior(process);
   if (prior == "exact") {
     logPrior = [&](const Points& x) {
       return target->evaluate(x, process.a(1.0), process.s(1.0), {.logDensity = true}).logDensity;
     };
   }
-  const Eigen::VectorXd nll = -pfOdeLogLikelihood(model, *points, defaultTMin(process), steps, logPrior);
+  const Eigen::VectorXd nll = -pfOdeLogLikelihood(*model, *points, defaultTMin(process), steps, logPrior);
   const Eigen::VectorXd xs = points->col(0), ys = points->col(1);
   const QString error = io::writeCsv(outPath, {"x", "y", "nll"}, {&xs, &ys, &nll});
   if (!error.isEmpty()) return failWith(command, error);
@@ -138,7 +147,7 @@ int nll(const QStringList& args) {
   return 0;
 }
 
-const QStringList kCommands{"sample", "forward", "score", "nll", "bench"};
+const QStringList kCommands{"sample", "train", "forward", "score", "nll", "bench"};
 const QStringList kHelp{"help", "--help", "-h"};
 
 int usage() {
@@ -150,9 +159,10 @@ int usage() {
            "  --screenshot FILE [--position U] [--size WxH],\n"
            "  --bench-frames N (median and p95 frame times)\n\n"
            "commands:\n"
-           "  sample   draw samples with a sampler driven by the exact score\n"
+           "  sample   draw samples with a sampler driven by the exact (or a learned) score\n"
+           "  train    train a score network or a noisy classifier; write a model file\n"
            "  forward  noise data samples to time t\n"
-           "  score    exact score grad log p_t at given points\n"
+           "  score    exact (or learned) score grad log p_t at given points\n"
            "  nll      PF-ODE negative log-likelihood at given points\n"
            "  bench    PF-ODE throughput against a PyTorch CPU baseline\n\n"
            "scorescope <command> --help lists the command's options and defaults.\n";
@@ -176,6 +186,7 @@ int dispatch(const QStringList& args) {
   const QString command = args.value(1);
   if (kHelp.contains(command)) return usage();
   if (command == "sample") return sample(args);
+  if (command == "train") return train(args);
   if (command == "forward") return forward(args);
   if (command == "score") return score(args);
   if (command == "nll") return nll(args);

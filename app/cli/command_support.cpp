@@ -1,5 +1,6 @@
 #include "cli/command_support.hpp"
 
+#include "io/model_file_io.hpp"
 #include "io/points_csv.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/parallel.hpp"
@@ -29,8 +30,52 @@ void addCommon(QCommandLineParser& parser, const QString& summary) {
   parser.addOption({"threads", "Worker threads (default: one per core).", "N"});
 }
 
-void addProcess(QCommandLineParser& parser) {
-  parser.addOption({"process", "(required) Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
+void addProcess(QCommandLineParser& parser, bool modelGivesProcess) {
+  parser.addOption({"process", QString(modelGivesProcess ? "(required unless --model gives it)" : "(required)") +
+                                   " Forward process: " + QString::fromStdString(processNames()) + ".", "P"});
+}
+
+void addModelOptions(QCommandLineParser& parser, bool classifier) {
+  parser.addOption({"model", "A trained score network (scorescope train): use it instead of the exact score.", "FILE"});
+  if (classifier) {
+    parser.addOption({"classifier", "A trained noisy classifier (scorescope train --classifier) for "
+                                    "--guidance classifier, instead of the exact class posterior.", "FILE"});
+  }
+}
+
+ProcessKind readProcessAndModels(const QCommandLineParser& parser, OptionReader& read, LearnedModels& learned) {
+  const bool processGiven = parser.isSet("process");
+  const bool anyModel = parser.isSet("model") || (parser.optionNames().contains("classifier") && parser.isSet("classifier"));
+  ProcessKind kind = processGiven || !anyModel ? read.process() : ProcessKind::Vp;
+  bool known = processGiven;
+  for (const QString& option : {QStringLiteral("model"), QStringLiteral("classifier")}) {
+    if (read.failed() || !parser.optionNames().contains(option) || !parser.isSet(option)) continue;
+    const QString path = parser.value(option);
+    QString error;
+    std::shared_ptr<const TrainedNetwork> network = io::readModelFile(path, error);
+    if (!network) {
+      read.fail("--" + option + ": " + error);
+      break;
+    }
+    const bool wantClassifier = option == "classifier";
+    if ((network->spec.role == NetworkRole::Classifier) != wantClassifier) {
+      read.fail("--" + option + ": " + io::clip(path) + " is a " +
+                (wantClassifier ? "score network; pass it as --model" : "noisy classifier; pass it as --classifier"));
+      break;
+    }
+    const QString modelProcess = QString::fromUtf8(processName(network->process).data());
+    if (!known) {
+      kind = network->process;
+      known = true;
+    } else if (network->process != kind) {
+      read.fail(QStringLiteral("--process: %1 was trained for process '%2'; --process%3 says '%4'")
+                    .arg(io::clip(path), modelProcess, processGiven ? "" : " (from --model)",
+                         QString::fromUtf8(processName(kind).data())));
+      break;
+    }
+    (wantClassifier ? learned.classifier : learned.score) = std::move(network);
+  }
+  return kind;
 }
 
 QString writePoints(const QString& path, const Points& x, const Labels* labels) {

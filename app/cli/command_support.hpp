@@ -7,6 +7,7 @@
 
 #include "cli/options.hpp"
 #include "scorescope/points.hpp"
+#include "scorescope/scene_plan.hpp"
 
 namespace scorescope::cli::support {
 
@@ -19,7 +20,13 @@ QTextStream& out();
 int failWith(const QString& command, const QString& message);
 // --help, --target and --threads.
 void addCommon(QCommandLineParser& parser, const QString& summary);
-void addProcess(QCommandLineParser& parser);
+void addProcess(QCommandLineParser& parser, bool modelGivesProcess = false);
+// --model FILE (a trained score network) and, with `classifier`, --classifier FILE.
+void addModelOptions(QCommandLineParser& parser, bool classifier);
+// --process together with the model files: with a model, --process may be omitted (the model's
+// process is used); a different one is an error naming both. Reads and checks the files (their
+// role, their process) into `learned`; call it after the cheaper options.
+ProcessKind readProcessAndModels(const QCommandLineParser& parser, OptionReader& read, LearnedModels& learned);
 QString writePoints(const QString& path, const Points& x, const Labels* labels);
 // Applies --threads (the reader fails on a bad value).
 void applyThreads(OptionReader& read);

@@ -51,11 +51,13 @@ QString defaultStepsText() {
 int sample(const QStringList& args) {
   const QString command = "sample";
   QCommandLineParser parser;
-  addCommon(parser, "Draw samples with a sampler driven by the exact score of the target.\n"
+  addCommon(parser, "Draw samples with a sampler driven by the exact score of the target (with --model: a "
+                    "learned score).\n"
                     "Samplers run from t = 1 down to t_min, the time where s(t)/a(t) = 0.01 "
                     "(about 1e-3 for vp and ddpm, 1e-5 for ou, 0 for ve), then return Tweedie's "
                     "denoised mean D(x, t_min); ddpm and ddim step on the grid k/T down to t = 0.");
-  addProcess(parser);
+  addProcess(parser, true);
+  addModelOptions(parser, true);
   const SamplerSettings d;  // core's defaults, shown in the help
   parser.addOptions({
       {"sampler", "(required) Sampler: " + QString::fromStdString(samplerNames()) + ".", "S"},
@@ -91,7 +93,9 @@ int sample(const QStringList& args) {
   scene.lesson = Lesson::Guidance;  // a sampling scene: `sampler` under `guidance`
   scene.seed = static_cast<std::uint64_t>(read.integer("seed", 0, 0, static_cast<long long>(kMaxSeed)));
   scene.target = read.targetSpec();
-  scene.process = read.process();
+  LearnedModels learned;
+  scene.process = readProcessAndModels(parser, read, learned);
+  if (learned.score) scene.score = ScoreSource::Learned;
   SamplerSettings& settings = scene.sampler;
   const QString samplerName = read.text("sampler", true);
   if (!read.failed() && !parseSamplerKind(samplerName.toStdString(), settings.kind)) {
@@ -133,6 +137,9 @@ int sample(const QStringList& args) {
   if (parser.isSet("scale") && guidance == "none") {
     read.fail("option --scale does not apply without guidance (it applies to: --guidance classifier, cfg)");
   }
+  if (parser.isSet("classifier") && guidance != "classifier") {
+    read.fail("option --classifier does not apply without --guidance classifier");
+  }
   if (parser.isSet("cfg-convention") && guidance != "cfg") {
     read.fail("option --cfg-convention does not apply without --guidance cfg");
   }
@@ -151,7 +158,7 @@ int sample(const QStringList& args) {
     if (!invalid.empty()) read.fail("--" + QString::fromStdString(invalid));
   }
   if (read.failed()) return failWith(command, read.error());
-  const ScenePlan plan = planScene(scene);
+  const ScenePlan plan = planScene(scene, nullptr, learned);
   if (!plan.ok()) return failWith(command, "--" + QString::fromStdString(plan.error));
 
   QElapsedTimer timer;
@@ -173,7 +180,8 @@ int sample(const QStringList& args) {
   if (!error.isEmpty()) return failWith(command, error);
   out() << QStringLiteral("wrote %1 samples to %2 (%3, %4, %5 steps, %6 s)\n")
                .arg(n)
-               .arg(outPath, samplerName, QString::fromUtf8(processName(scene.process).data()))
+               .arg(outPath, samplerName + (learned.score ? " on the learned score" : ""),
+                    QString::fromUtf8(processName(scene.process).data()))
                .arg(run.times.size() - 1)
                .arg(static_cast<double>(timer.elapsed()) / 1000.0);
   out().flush();

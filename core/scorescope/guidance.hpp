@@ -15,6 +15,7 @@
 #include <memory>
 #include <string_view>
 
+#include "scorescope/noisy_classifier.hpp"
 #include "scorescope/score_model.hpp"
 
 namespace scorescope {
@@ -25,15 +26,21 @@ Points exactClassLogPosteriorGradient(const Target& target, const Process& proce
 
 class ClassifierGuidance final : public ScoreModel {
  public:
-  // Asserts that `label` is a class of the target.
+  // The exact score guided by the exact posterior of a labelled target. Throws
+  // std::invalid_argument unless `label` is a class of the target with data.
   ClassifierGuidance(std::shared_ptr<const Target> target, Process process, int label, double gamma);
+  // Any score (exact or learned) guided by any class posterior (exact or a noisy classifier).
+  ClassifierGuidance(std::shared_ptr<const ScoreModel> base, std::shared_ptr<const ClassPosterior> classifier,
+                     int label, double gamma);
 
-  const Process& process() const override { return unconditional_.process(); }
+  const Process& process() const override { return base_->process(); }
   Points score(const Points& x, double t) const override;
 
  private:
-  ExactScore unconditional_;
-  ExactScore conditional_;
+  std::shared_ptr<const ScoreModel> base_;
+  std::shared_ptr<const ClassPosterior> classifier_;  // null: the exact path below
+  std::shared_ptr<const ScoreModel> exactConditional_;
+  int label_;
   double gamma_;
 };
 

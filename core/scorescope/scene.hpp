@@ -14,6 +14,7 @@
 #include "scorescope/gaussian_mixture.hpp"
 #include "scorescope/process.hpp"
 #include "scorescope/sampler_run.hpp"
+#include "scorescope/score_network.hpp"
 
 namespace scorescope {
 
@@ -47,8 +48,12 @@ struct TargetSpec {
 // what "draw" starts from before the user adds points.
 TargetSpec threePointsDrawing();
 
-// What drives the samplers. A learned model joins here as a second source.
-enum class ScoreSource { Exact };
+// What drives the samplers and draws the field: the exact score of the target, a trained network
+// (the planner is handed it: LearnedModels in scene_plan.hpp), or both side by side.
+enum class ScoreSource { Exact, Learned, Both };
+inline constexpr std::array kAllScoreSources = {ScoreSource::Exact, ScoreSource::Learned, ScoreSource::Both};
+std::string_view scoreSourceName(ScoreSource source);  // exact, learned, both
+bool parseScoreSource(std::string_view name, ScoreSource& out);
 
 enum class GuidanceKind {
   None,            // unconditional (or, with a class in the CLI, the exact conditional)
@@ -81,6 +86,8 @@ struct SampledScene {
   std::uint64_t seed = 0;
   int particles = 20000;
   int recordedPaths = 40;  // particles whose every step is kept for paths and trails
+  // How a learned model is trained here (the learn-the-score lesson, `scorescope train`).
+  TrainingSettings training;
 
   bool operator==(const SampledScene&) const = default;
 };
@@ -196,6 +203,22 @@ void visitSceneFields(S& a, S& b, F&& f) {
   f("sampled.seed", x.seed, y.seed);
   f("sampled.particles", x.particles, y.particles);
   f("sampled.recordedPaths", x.recordedPaths, y.recordedPaths);
+  f("sampled.training.loss", x.training.loss, y.training.loss);
+  f("sampled.training.network.role", x.training.network.role, y.training.network.role);
+  f("sampled.training.network.width", x.training.network.width, y.training.network.width);
+  f("sampled.training.network.depth", x.training.network.depth, y.training.network.depth);
+  f("sampled.training.network.timeFeatures", x.training.network.timeFeatures, y.training.network.timeFeatures);
+  f("sampled.training.network.classes", x.training.network.classes, y.training.network.classes);
+  f("sampled.training.steps", x.training.steps, y.training.steps);
+  f("sampled.training.batch", x.training.batch, y.training.batch);
+  f("sampled.training.adam.learningRate", x.training.adam.learningRate, y.training.adam.learningRate);
+  f("sampled.training.adam.beta1", x.training.adam.beta1, y.training.adam.beta1);
+  f("sampled.training.adam.beta2", x.training.adam.beta2, y.training.adam.beta2);
+  f("sampled.training.adam.epsilon", x.training.adam.epsilon, y.training.adam.epsilon);
+  f("sampled.training.adam.schedule", x.training.adam.schedule, y.training.adam.schedule);
+  f("sampled.training.pEmpty", x.training.pEmpty, y.training.pEmpty);
+  f("sampled.training.ncsnLevels", x.training.ncsnLevels, y.training.ncsnLevels);
+  f("sampled.training.seed", x.training.seed, y.training.seed);
 
   auto& d = a.display;
   auto& e = b.display;

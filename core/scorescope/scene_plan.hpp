@@ -14,9 +14,19 @@
 
 namespace scorescope {
 
+// Trained networks a front end hands the planner (the GUI's live training, the CLI's --model and
+// --classifier files). Either may be null.
+struct LearnedModels {
+  std::shared_ptr<const TrainedNetwork> score;       // a score network, class-conditional for CFG
+  // A noisy classifier: when given, classifier guidance uses it on the exact and the learned
+  // score alike (the classifier is a choice of its own, apart from the score source).
+  std::shared_ptr<const TrainedNetwork> classifier;
+};
+
 // One sampler run of a plan: the model that drives it and how it was made.
 struct PlannedRun {
   std::shared_ptr<const ScoreModel> model;
+  ScoreSource source = ScoreSource::Exact;  // Exact or Learned
   SamplerSettings sampler;
   GuidanceKind guidance = GuidanceKind::None;
   int label = 0;
@@ -29,8 +39,10 @@ struct ScenePlan {
   std::shared_ptr<const Target> target;
   Process process{ProcessKind::Vp};
   std::shared_ptr<const ScoreModel> exact;  // grad log p_t of the whole target (unguided)
+  std::shared_ptr<const ScoreModel> learned;  // the learned unguided score, when the scene uses one
   // Lessons 3-5: one run per pane (lesson 4: sampler then comparison; a sweep: one per scale),
-  // all from the same initial noise. Lessons 1-2 show data, not runs: empty.
+  // all from the same initial noise; with ScoreSource::Both the exact runs, then the same runs
+  // on the learned model. Lessons that show data, not runs: empty.
   std::vector<PlannedRun> runs;
   std::string error;  // why the scene cannot run (one line naming the field), or empty
 
@@ -41,11 +53,15 @@ struct ScenePlan {
 std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error);
 
 // Validates the scene (validateSampledScene, then what needs the target: the class exists and
-// has data, guidance has labels) and builds everything a run needs. Cheap: no sampling. The
-// target of `previous` is reused when it was built from the same spec and seed (a slider that
-// changes the sampler does not rebuild a point-set target). Guidance applies in the guidance
-// lesson only: lessons 3 and 4 run the unguided score whatever the guidance settings hold.
-ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous = nullptr);
+// has data, guidance has labels; a learned source has a model for this process and target) and
+// builds everything a run needs. Cheap: no sampling. The target of `previous` is reused when it
+// was built from the same spec and seed (a slider that changes the sampler does not rebuild a
+// point-set target). Guidance applies in the guidance lesson only: lessons 3 and 4 run the
+// unguided score whatever the guidance settings hold. Classifier guidance uses
+// `learned.classifier` when given (required on the learned score), classifier-free guidance on
+// the learned score the class-conditional network with its null token.
+ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous = nullptr,
+                    const LearnedModels& learned = {});
 
 // Data for the forward lessons and `scorescope forward`: x0 ~ p_0 with labels, and the noise eps
 // with which x_t = a(t) x0 + s(t) eps at every t (Process::noised), drawn once so that scrubbing

@@ -1,6 +1,7 @@
 #include "scorescope/guidance.hpp"
 
 #include <stdexcept>
+#include <string>
 
 #include "scorescope/parametrization.hpp"
 
@@ -28,14 +29,27 @@ Points exactClassLogPosteriorGradient(const Target& target, const Process& proce
 
 ClassifierGuidance::ClassifierGuidance(std::shared_ptr<const Target> target, Process process,
                                        int label, double gamma)
-    : unconditional_(target, process),
-      conditional_(conditionalOf(*target, label), process),
+    : base_(std::make_shared<ExactScore>(target, process)),
+      exactConditional_(std::make_shared<ExactScore>(conditionalOf(*target, label), process)),
+      label_(label),
       gamma_(gamma) {}
 
+ClassifierGuidance::ClassifierGuidance(std::shared_ptr<const ScoreModel> base,
+                                       std::shared_ptr<const ClassPosterior> classifier, int label, double gamma)
+    : base_(std::move(base)), classifier_(std::move(classifier)), label_(label), gamma_(gamma) {
+  if (!base_ || !classifier_) throw std::invalid_argument("ClassifierGuidance: expected a score and a classifier");
+  if (label < 0 || label >= classifier_->classCount()) {
+    throw std::invalid_argument("ClassifierGuidance: class " + std::to_string(label) + " is not in [0, " +
+                                std::to_string(classifier_->classCount() - 1) + "]");
+  }
+}
+
 Points ClassifierGuidance::score(const Points& x, double t) const {
-  const Points unconditional = unconditional_.score(x, t);
-  const Points classGradient = conditional_.score(x, t) - unconditional;  // grad log p_t(y | x)
-  return unconditional + gamma_ * classGradient;
+  const Points unconditional = base_->score(x, t);
+  if (!classifier_) {  // exact: grad log p_t(y | x) = score_y - score, reusing the score just computed
+    return unconditional + gamma_ * (exactConditional_->score(x, t) - unconditional);
+  }
+  return unconditional + gamma_ * classifier_->logPosteriorGradient(x, t, label_);
 }
 
 std::string_view cfgConventionName(CfgConvention c) {

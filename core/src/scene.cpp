@@ -7,6 +7,25 @@
 #include "scorescope/presets.hpp"
 
 namespace scorescope {
+
+std::string_view scoreSourceName(ScoreSource source) {
+  switch (source) {
+    case ScoreSource::Exact: return "exact";
+    case ScoreSource::Learned: return "learned";
+    case ScoreSource::Both: return "both";
+  }
+  throw std::logic_error("scoreSourceName(): unknown source");
+}
+
+bool parseScoreSource(std::string_view name, ScoreSource& out) {
+  for (const ScoreSource source : kAllScoreSources) {
+    if (name == scoreSourceName(source)) {
+      out = source;
+      return true;
+    }
+  }
+  return false;
+}
 namespace {
 
 std::string number(double v) {
@@ -118,6 +137,7 @@ std::string validateSampledScene(const SampledScene& s) {
   if (s.recordedPaths < 0 || s.recordedPaths > kMaxRecordedPaths) {
     return expected("recorded-paths", "an integer in [0, 1000]", s.recordedPaths);
   }
+  if (std::string invalid = validateTrainingSettings(s.training); !invalid.empty()) return invalid;
   if (std::string invalid = validateSamplerSettings(s.sampler); !invalid.empty()) return "sampler." + invalid;
   if (s.lesson == Lesson::ReverseVsOde) {
     if (std::string invalid = validateSamplerSettings(s.comparison); !invalid.empty()) return "comparison." + invalid;

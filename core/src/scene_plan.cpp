@@ -5,6 +5,7 @@
 
 #include "scorescope/empirical_set.hpp"
 #include "scorescope/guidance.hpp"
+#include "scorescope/learned_score.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/time_grid.hpp"
 
@@ -12,8 +13,62 @@ namespace scorescope {
 static_assert(kMaxMixtureLabel == kMaxLabel, "mixture files and --class share one label range");
 namespace {
 
-std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKind kind, int label,
-                                              double scale) {
+std::shared_ptr<const ScoreModel> guidedLearnedModel(const ScenePlan& plan, const LearnedModels& learned,
+                                                     GuidanceKind kind, int label, double scale) {
+  const auto conditional = [&] { return std::make_shared<LearnedScore>(learned.score, label); };
+  switch (kind) {
+    case GuidanceKind::None: return plan.learned;
+    case GuidanceKind::Conditional: return conditional();
+    case GuidanceKind::Classifier:
+      return std::make_shared<ClassifierGuidance>(
+          plan.learned, std::make_shared<LearnedClassPosterior>(learned.classifier), label, scale);
+    case GuidanceKind::ClassifierFree:
+      return std::make_shared<ClassifierFreeGuidance>(conditional(), plan.learned, scale, CfgConvention::HoSalimans);
+  }
+  throw std::logic_error("guidedLearnedModel(): unknown guidance kind");
+}
+
+std::string processMismatch(const TrainedNetwork& network, const char* what, ProcessKind process) {
+  return std::string("score: the ") + what + " was trained for process '" + std::string(processName(network.process)) +
+         "'; the scene's process is '" + std::string(processName(process)) + "'";
+}
+
+// Why the learned score cannot serve this scene (one line naming the field), or empty.
+std::string checkLearnedScore(const SampledScene& scene, const Target& target, const LearnedModels& learned,
+                              GuidanceKind guidance) {
+  if (!learned.score) {
+    return "score: '" + std::string(scoreSourceName(scene.score)) +
+           "' needs a trained model (train one in the learn-the-score lesson, or pass --model FILE)";
+  }
+  if (learned.score->process != scene.process) return processMismatch(*learned.score, "learned model", scene.process);
+  const int classes = target.labelCount();
+  const bool needsConditional = guidance == GuidanceKind::Conditional || guidance == GuidanceKind::ClassifierFree;
+  if (needsConditional && learned.score->spec.classes != classes) {
+    return "guidance.kind: " +
+           std::string(guidance == GuidanceKind::Conditional ? "the conditional score" : "classifier-free guidance") +
+           " on the learned score needs a class-conditional model of this target's " + std::to_string(classes) +
+           " classes (train with classes); this model has " + std::to_string(learned.score->spec.classes);
+  }
+  if (guidance == GuidanceKind::Classifier && !learned.classifier) {
+    return "guidance.kind: classifier guidance on the learned score needs a trained noisy classifier "
+           "(train one, or pass --classifier FILE)";
+  }
+  return {};
+}
+
+// A given classifier must match the scene (it guides the exact score too when given).
+std::string checkClassifier(const SampledScene& scene, const Target& target, const LearnedModels& learned) {
+  if (!learned.classifier) return {};
+  if (learned.classifier->process != scene.process) return processMismatch(*learned.classifier, "classifier", scene.process);
+  if (learned.classifier->spec.classes != target.labelCount()) {
+    return "guidance.kind: the classifier has " + std::to_string(learned.classifier->spec.classes) +
+           " classes; the target has " + std::to_string(target.labelCount());
+  }
+  return {};
+}
+
+std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, const LearnedModels& learned, GuidanceKind kind,
+                                              int label, double scale) {
   const auto conditional = [&] {
     return std::make_shared<ExactScore>(std::shared_ptr<const Target>(plan.target->conditional(label)),
                                         plan.process);
@@ -22,6 +77,10 @@ std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, GuidanceKin
     case GuidanceKind::None: return plan.exact;
     case GuidanceKind::Conditional: return conditional();
     case GuidanceKind::Classifier:
+      if (learned.classifier) {  // a trained noisy classifier on the exact score
+        return std::make_shared<ClassifierGuidance>(plan.exact, std::make_shared<LearnedClassPosterior>(learned.classifier),
+                                                    label, scale);
+      }
       return std::make_shared<ClassifierGuidance>(plan.target, plan.process, label, scale);
     case GuidanceKind::ClassifierFree:
       return std::make_shared<ClassifierFreeGuidance>(conditional(), plan.exact, scale, CfgConvention::HoSalimans);
@@ -61,7 +120,7 @@ std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t 
   throw std::logic_error("buildTarget(): unknown target source");
 }
 
-ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous) {
+ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const LearnedModels& learned) {
   ScenePlan plan;
   plan.process = Process(scene.process);
   plan.error = validateSampledScene(scene);
@@ -73,9 +132,14 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous) {
   plan.target = reuse ? previous->target : buildTarget(scene.target, scene.seed, plan.error);
   if (!plan.target) return plan;
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
+  const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
+  if (scene.score != ScoreSource::Exact) {
+    plan.error = checkLearnedScore(scene, *plan.target, learned, g.kind);
+    if (!plan.ok()) return plan;
+    plan.learned = std::make_shared<LearnedScore>(learned.score);
+  }
   if (lessonShowsData(scene.lesson)) return plan;
 
-  const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (g.kind != GuidanceKind::None) {
     const int classes = plan.target->labelCount();
     if (classes <= 1) {
@@ -90,18 +154,28 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous) {
       plan.error = "class: class " + std::to_string(g.label) + " has no data in this target";
       return plan;
     }
+    if (g.kind == GuidanceKind::Classifier) {
+      plan.error = checkClassifier(scene, *plan.target, learned);
+      if (!plan.ok()) return plan;
+    }
   } else if (!g.sweep.empty()) {
     plan.error = "guidance.sweep: a sweep needs classifier or classifier-free guidance";
     return plan;
   }
   const std::vector<double> scales = g.sweep.empty() ? std::vector<double>{g.scale} : g.sweep;
-  for (double scale : scales) {
-    plan.runs.push_back({guidedModel(plan, g.kind, g.label, scale), scene.sampler, g.kind, g.label, scale});
-  }
-  if (scene.lesson == Lesson::ReverseVsOde) {
-    PlannedRun comparison = plan.runs.front();
-    comparison.sampler = scene.comparison;
-    plan.runs.push_back(comparison);
+  for (const ScoreSource source : {ScoreSource::Exact, ScoreSource::Learned}) {
+    if (scene.score != ScoreSource::Both && scene.score != source) continue;
+    const std::size_t first = plan.runs.size();
+    for (double scale : scales) {
+      plan.runs.push_back({source == ScoreSource::Exact ? guidedModel(plan, learned, g.kind, g.label, scale)
+                                                        : guidedLearnedModel(plan, learned, g.kind, g.label, scale),
+                           source, scene.sampler, g.kind, g.label, scale});
+    }
+    if (scene.lesson == Lesson::ReverseVsOde) {
+      PlannedRun comparison = plan.runs[first];
+      comparison.sampler = scene.comparison;
+      plan.runs.push_back(comparison);
+    }
   }
   return plan;
 }
