@@ -164,7 +164,7 @@ int usage() {
            "  forward  noise data samples to time t\n"
            "  score    exact (or learned) score grad log p_t at given points\n"
            "  nll      PF-ODE negative log-likelihood at given points\n"
-           "  bench    PF-ODE throughput against a PyTorch CPU baseline\n\n"
+           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n\n"
            "scorescope <command> --help lists the command's options and defaults.\n";
   out().flush();
   return 0;
