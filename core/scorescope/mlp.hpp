@@ -15,10 +15,10 @@
 // backward needs neither z nor sigmoid(z). For float, sigmoid is Eigen's logistic(), a rational
 // approximation within a few ulp (several times faster than 1 / (1 + exp(-z)) without AVX).
 //
-// Threads: a batch is split into blocks of 256 columns, one OpenMP task each, every product of a
-// block running on one thread; backward sums the per-block parameter gradients in block order.
-// So the results depend on the batch size but not on the thread count: the same bits for 1 or
-// 16 threads.
+// Threads: a batch is split into blocks of 256 columns, handed to OpenMP threads as they come
+// free, every product of a block running on one thread; backward sums the per-block parameter
+// gradients in block order. So the results depend on the batch size but not on the thread count
+// or on which thread took which block: the same bits for 1 or 16 threads.
 //
 // Templated on the scalar: float for training and sampling, double for the finite-difference
 // gradient checks of the tests.

@@ -130,7 +130,7 @@ typename Mlp<Scalar>::Matrix Mlp<Scalar>::forward(const Matrix& input) const {
     // Two block-sized buffers per thread, used in turn as a layer's input and output.
     Matrix buffers[2] = {Matrix(widest, kBlockColumns), Matrix(widest, kBlockColumns)};
     Eigen::Array<Scalar, Eigen::Dynamic, 1> sigmoid;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (Eigen::Index block = 0; block < blockCount(batch); ++block) {
       const Eigen::Index begin = block * kBlockColumns, count = std::min(kBlockColumns, batch - begin);
       for (int layer = 0; layer < layers; ++layer) {
@@ -169,7 +169,7 @@ const typename Mlp<Scalar>::Matrix& Mlp<Scalar>::forward(const Matrix& input, Ca
   {
     singleThreadedProducts();
     Eigen::Array<Scalar, Eigen::Dynamic, 1> sigmoid;
-#pragma omp for schedule(static)
+#pragma omp for schedule(dynamic)
     for (Eigen::Index block = 0; block < blockCount(batch); ++block) {
       const Eigen::Index begin = block * kBlockColumns, count = std::min(kBlockColumns, batch - begin);
       columns(cache.inputs[0], begin, count) = columns(input, begin, count);
@@ -212,7 +212,7 @@ void Mlp<Scalar>::backward(Cache& cache, const Matrix& outputGradient, Vector& p
   cache.gradients.resize(std::size_t(layers - 1));
   for (std::size_t l = 0; l < cache.gradients.size(); ++l) cache.gradients[l].resize(sizes_[l + 1], batch);
   if (inputGradient) inputGradient->resize(inputSize(), batch);
-#pragma omp parallel for schedule(static) num_threads(teamSize(blocks))
+#pragma omp parallel for schedule(dynamic) num_threads(teamSize(blocks))
   for (Eigen::Index block = 0; block < blocks; ++block) {
     singleThreadedProducts();
     const Eigen::Index begin = block * kBlockColumns, count = std::min(kBlockColumns, batch - begin);
