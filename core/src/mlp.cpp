@@ -14,8 +14,8 @@ namespace scorescope {
 
 namespace {
 
-// A batch is processed in blocks of this many columns (samples), one OpenMP task per block; see
-// "Threads" in mlp.hpp. 256 columns of a 128-wide layer are 128 KiB of float, so a block's
+// A batch is processed in blocks of this many columns (samples), handed to the threads one at a
+// time; see "Threads" in mlp.hpp. 256 columns of a 128-wide layer are 128 KiB of float, so a block's
 // activations stay in L2 from one layer to the next, and the products are still wide enough
 // for Eigen's GEMM kernel to run at full speed.
 constexpr Eigen::Index kBlockColumns = 256;
@@ -212,29 +212,32 @@ void Mlp<Scalar>::backward(Cache& cache, const Matrix& outputGradient, Vector& p
   cache.gradients.resize(std::size_t(layers - 1));
   for (std::size_t l = 0; l < cache.gradients.size(); ++l) cache.gradients[l].resize(sizes_[l + 1], batch);
   if (inputGradient) inputGradient->resize(inputSize(), batch);
-#pragma omp parallel for schedule(dynamic) num_threads(teamSize(blocks))
-  for (Eigen::Index block = 0; block < blocks; ++block) {
+#pragma omp parallel num_threads(teamSize(blocks))
+  {
     singleThreadedProducts();
-    const Eigen::Index begin = block * kBlockColumns, count = std::min(kBlockColumns, batch - begin);
-    Scalar* gradient = blocks > 1 ? cache.blockGradients.col(block).data() : parameterGradient.data();
-    const Scalar* dzData = columns(outputGradient, begin, count).data();  // dz of the layer below
-    for (int layer = layers - 1; layer >= 0; --layer) {
-      const auto l = std::size_t(layer);
-      const Eigen::Index out = sizes_[l + 1], in = sizes_[l];
-      const Eigen::Map<const Matrix> dz(dzData, out, count);
-      Eigen::Map<Matrix> dW(gradient + offset(layer), out, in);
-      Eigen::Map<Vector> db(gradient + offset(layer) + out * in, out);
-      dW.noalias() = dz * columns(std::as_const(cache.inputs[l]), begin, count).transpose();
-      db = dz.col(0);
-      for (Eigen::Index j = 1; j < count; ++j) db += dz.col(j);
-      if (layer == 0) {
-        if (inputGradient) columns(*inputGradient, begin, count).noalias() = weights(0).transpose() * dz;
-        break;
+#pragma omp for schedule(dynamic)
+    for (Eigen::Index block = 0; block < blocks; ++block) {
+      const Eigen::Index begin = block * kBlockColumns, count = std::min(kBlockColumns, batch - begin);
+      Scalar* gradient = blocks > 1 ? cache.blockGradients.col(block).data() : parameterGradient.data();
+      const Scalar* dzData = columns(outputGradient, begin, count).data();  // dz_l of the current layer
+      for (int layer = layers - 1; layer >= 0; --layer) {
+        const auto l = std::size_t(layer);
+        const Eigen::Index out = sizes_[l + 1], in = sizes_[l];
+        const Eigen::Map<const Matrix> dz(dzData, out, count);
+        Eigen::Map<Matrix> dW(gradient + offset(layer), out, in);
+        Eigen::Map<Vector> db(gradient + offset(layer) + out * in, out);
+        dW.noalias() = dz * columns(std::as_const(cache.inputs[l]), begin, count).transpose();
+        db = dz.col(0);
+        for (Eigen::Index j = 1; j < count; ++j) db += dz.col(j);
+        if (layer == 0) {
+          if (inputGradient) columns(*inputGradient, begin, count).noalias() = weights(0).transpose() * dz;
+          break;
+        }
+        Eigen::Map<Matrix> dh = columns(cache.gradients[l - 1], begin, count);
+        dh.noalias() = weights(layer).transpose() * dz;
+        dh.array() *= columns(std::as_const(cache.slopes[l - 1]), begin, count).array();
+        dzData = dh.data();
       }
-      Eigen::Map<Matrix> dh = columns(cache.gradients[l - 1], begin, count);
-      dh.noalias() = weights(layer).transpose() * dz;
-      dh.array() *= columns(std::as_const(cache.slopes[l - 1]), begin, count).array();
-      dzData = dh.data();
     }
   }
   if (blocks > 1) {
