@@ -57,7 +57,8 @@ void writeText(const QString& path, const QByteArray& text) {
 class TestCli : public QObject {
   Q_OBJECT
  private slots:
-  void initTestCase() { QVERIFY(dir.isValid()); }
+  void initTestCase();
+  void trainedModelsDriveSampleScoreAndNll();
   void sampleFormWritesSamples_data();
   void sampleFormWritesSamples();
   void guidedSamplesLandInTheClass();
@@ -89,6 +90,47 @@ class TestCli : public QObject {
   QString path(const QString& name) const { return dir.filePath(name); }
   QTemporaryDir dir;
 };
+
+void TestCli::initTestCase() {
+  QVERIFY(dir.isValid());
+  // Tiny models for the bad-input rows (their quality is irrelevant there).
+  for (const QStringList& extra : {QStringList{"--out", path("tiny.ssm")}, QStringList{"--classifier", "--out", path("tinyclf.ssm")}}) {
+    const Run run = scorescopeRun(QStringList{"train", "--target", "gmm8-ring", "--process", "vp", "--steps", "3",
+                                              "--width", "8", "--depth", "1", "--batch", "16"} + extra);
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  }
+}
+
+void TestCli::trainedModelsDriveSampleScoreAndNll() {
+  const QString model = path("moons.ssm"), classifier = path("moons-clf.ssm"), out = path("learned.csv");
+  Run run = scorescopeRun({"train", "--target", "two-moons", "--process", "vp", "--steps", "400", "--width", "32",
+                           "--batch", "256", "--seed", "2", "--out", model});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  QVERIFY2(run.out.contains("weighted score error") && run.out.contains("two-moons"), qPrintable(run.out));
+  QVERIFY2(run.err.contains("train: step 400/400"), qPrintable(run.err));  // the progress line
+  // --process comes from the model.
+  run = scorescopeRun({"sample", "--target", "two-moons", "--model", model, "--sampler", "ode-heun", "--steps", "30",
+                       "--n", "300", "--out", out});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  QVERIFY2(run.out.contains("on the learned score"), qPrintable(run.out));
+  QString error;
+  auto csv = io::readPointsCsv(out, error);
+  QVERIFY2(csv, qPrintable(error));
+  QVERIFY(csv->points.allFinite() && csv->points.cwiseAbs().maxCoeff() < 5.0);  // moons live in [-1.5, 2.5]
+  run = scorescopeRun({"score", "--target", "two-moons", "--model", model, "--process", "vp", "--t", "0.5",
+                       "--points", out, "--out", path("learned-scores.csv")});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  writeText(path("few.csv"), "x,y\n0,0\n1,0.5\n");
+  run = scorescopeRun({"nll", "--target", "two-moons", "--model", model, "--points", path("few.csv"), "--steps", "20",
+                       "--out", path("learned-nll.csv")});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  run = scorescopeRun({"train", "--target", "two-moons", "--process", "vp", "--classifier", "--steps", "200", "--width", "32",
+                       "--batch", "256", "--out", classifier});
+  QVERIFY2(run.exitCode == 0 && run.out.contains("noisy classifier"), qPrintable(run.err + run.out));
+  run = scorescopeRun({"sample", "--target", "two-moons", "--process", "vp", "--classifier", classifier, "--sampler", "ddim",
+                       "--steps", "30", "--n", "300", "--class", "1", "--guidance", "classifier", "--scale", "2", "--out", out});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+}
 
 void TestCli::sampleFormWritesSamples_data() {
   QTest::addColumn<QStringList>("extra");
@@ -275,6 +317,29 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("ode-rk45 out of steps (remedy)") << QStringList{"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "ode-rk45", "--n", "1000", "--steps", "2"} << " within 2 steps; raise --steps or loosen --rtol/--atol\n";
   QTest::newRow("scale without guidance") << (base + QStringList{"--scale", "2"}) << "option --scale does not apply without guidance";
 
+  // Model files and training.
+  QTest::newRow("model: not a model") << (sample + QStringList{"--target", "rings", "--model", "@in.csv"}) << "--model: " ;
+  QTest::newRow("model: foreign bytes") << (sample + QStringList{"--target", "rings", "--model", "@in.csv"}) << "not a Scorescope model file";
+  QTest::newRow("model: truncated") << (sample + QStringList{"--target", "gmm8-ring", "--model", "@truncated.ssm"}) << "truncated";
+  QTest::newRow("model: missing") << (sample + QStringList{"--target", "gmm8-ring", "--model", "@absent.ssm"}) << "--model:";
+  QTest::newRow("model: other process") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ve", "--model", "@tiny.ssm", "--sampler", "ddim"}
+                                        << "--process: " ;
+  QTest::newRow("model: process named both") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ve", "--model", "@tiny.ssm", "--sampler", "ddim"}
+                                             << "was trained for process 'vp'; --process says 've'";
+  QTest::newRow("model: a classifier") << (sample + QStringList{"--target", "gmm8-ring", "--model", "@tinyclf.ssm"}) << "is a noisy classifier; pass it as --classifier";
+  QTest::newRow("classifier: a score network") << (sample + QStringList{"--target", "gmm8-ring", "--classifier", "@tiny.ssm", "--class", "1", "--guidance", "classifier"}) << "is a score network; pass it as --model";
+  QTest::newRow("classifier without its guidance") << (sample + QStringList{"--target", "gmm8-ring", "--classifier", "@tinyclf.ssm"}) << "option --classifier does not apply";
+  QTest::newRow("cfg on an unconditional model") << (sample + QStringList{"--target", "gmm8-ring", "--model", "@tiny.ssm", "--class", "1", "--guidance", "cfg"}) << "needs a class-conditional model";
+  const QStringList train{"train", "--target", "gmm8-ring", "--process", "vp"};
+  QTest::newRow("train: unknown loss") << (train + QStringList{"--loss", "l1"}) << "--loss: unknown 'l1'; expected one of eps, x0, score, v, ncsn";
+  QTest::newRow("train: width 0") << (train + QStringList{"--width", "0"}) << "--width: expected an integer in [1, 1024]";
+  QTest::newRow("train: odd time features") << (train + QStringList{"--time-features", "3"}) << "--time-features: expected an even number";
+  QTest::newRow("train: lr 0") << (train + QStringList{"--lr", "0"}) << "--lr: expected a number in [1e-08, 1]";
+  QTest::newRow("train: p-empty without classes") << (train + QStringList{"--p-empty", "0.2"}) << "--p-empty applies only with --classes";
+  QTest::newRow("train: loss with classifier") << (train + QStringList{"--classifier", "--loss", "x0"}) << "--loss does not apply with --classifier";
+  QTest::newRow("train: classes without labels") << QStringList{"train", "--target", "@zeroweights-fixed.json", "--process", "vp", "--classes"} << "has no class labels";
+  QTest::newRow("train: steps missing value") << (train + QStringList{"--steps", "many"}) << "--steps: expected an integer";
+
   // --out.
   QTest::newRow("out -") << (base + QStringList{"--out", "-"}) << "--out: '-': writing to stdout is not supported";
   QTest::newRow("out in a missing directory") << (base + QStringList{"--out", "@absent-dir/x.csv"}) << "absent-dir does not exist";
@@ -286,8 +351,14 @@ void TestCli::badInputIsRejected() {
   writeText(path("malformed.json"), "{\"components\": [ {\"weight\": 1, ");
   writeText(path("notpd.json"), R"({"components":[{"weight":1,"mean":[0,0],"cov":[[1,0],[0,1]]},
                                    {"weight":1,"mean":[1,0],"cov":[[1,2],[2,1]]}]})");
+  writeText(path("zeroweights-fixed.json"), R"({"components":[{"weight":1,"mean":[0,0],"cov":[[1,0],[0,1]]}]})");
   writeText(path("zeroweights.json"), R"({"components":[{"weight":0,"mean":[0,0],"cov":[[1,0],[0,1]]}]})");
   writeText(path("in.csv"), "x,y\n0,0\n1,1\n");
+  {
+    QFile tiny(path("tiny.ssm"));
+    QVERIFY(tiny.open(QIODevice::ReadOnly));
+    writeText(path("truncated.ssm"), tiny.readAll().left(500));
+  }
   writeText(path("bad.csv"), "x,y\n0,0\n1,abc\n");
   const QByteArray unit = R"("cov":[[1,0],[0,1]])";
   writeText(path("biglabel.json"), R"({"components":[{"weight":1,"mean":[0,0],)" + unit + R"(,"label":2000000000}]})");
@@ -336,14 +407,14 @@ void TestCli::helpDocumentsDefaults() {
   }
   // Required options say so (the parser has no notion of it; missing ones fail at run time).
   const QString help = run.out.simplified();
-  for (const char* expected : {"--target <T> (required) Preset", "--process <P> (required) Forward process",
+  for (const char* expected : {"--target <T> (required) Preset", "--process <P> (required unless --model gives it) Forward process",
                                "--sampler <S> (required) Sampler:", "--out <FILE> (required) Output CSV"}) {
     QVERIFY2(help.contains(expected), qPrintable(QString(expected) + "\n" + run.out));
   }
   QVERIFY2(!help.contains("--steps <N> (required)") && !help.contains("--n <N> (required)"), qPrintable(run.out));
   const Run overview = scorescopeRun({"--help"});
   QCOMPARE(overview.exitCode, 0);
-  for (const char* command : {"sample", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
+  for (const char* command : {"sample", "train", "forward", "score", "nll", "bench"}) QVERIFY(overview.out.contains(command));
   // The viewport options listed are the viewport's parser's (app/gui/gui_main.cpp), no others.
   const QString viewport = overview.out.section("viewport options:", 1).section("commands:", 0, 0);
   const QStringList real{"--lesson N", "--target NAME", "--process NAME", "--particles N", "--seed S",
@@ -586,7 +657,7 @@ void TestCli::unknownCommandListsCommands() {
   const Run run = scorescopeRun({"smaple", "--n", "10"}, 20000);
   QCOMPARE(run.exitCode, 2);
   QVERIFY2(run.err.contains("unknown command 'smaple'"), qPrintable(run.err));
-  QVERIFY2(run.err.contains("sample, forward, score, nll, bench"), qPrintable(run.err));
+  QVERIFY2(run.err.contains("sample, train, forward, score, nll, bench"), qPrintable(run.err));
   QCOMPARE(run.err.trimmed().count('\n'), 0);
 }
 

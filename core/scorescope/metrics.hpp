@@ -1,6 +1,7 @@
 #pragma once
 // Sample-quality metrics and likelihoods (docs/math.md, "Likelihood and metrics").
 #include <functional>
+#include <vector>
 
 #include "scorescope/points.hpp"
 #include "scorescope/rng.hpp"
@@ -30,7 +31,14 @@ Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x, dou
 // log N(x; 0, s(1)^2 I), the prior every sampler starts from.
 LogDensityFn gaussianPrior(const Process& process);
 
-// E_{x ~ p_t} |s_theta - s_exact|^2 weighted by s(t)^2, averaged over `times` uniform t in
+// E_{x ~ p_t} |s_theta - s_exact|^2 (unweighted) at each of `times`, with `particles` exact samples
+// each: where in time a model is wrong. Time i uses stream rng.derive(i).
+std::vector<double> scoreErrorAtTimes(const ScoreModel& model, const ScoreModel& exact, const Target& target,
+                                      const std::vector<double>& times, Eigen::Index particles, const CounterRng& rng);
+// `count` midpoints of equal cells of [tMin, 1]: tMin + (1 - tMin)(i + 1/2)/count.
+std::vector<double> midpointTimes(double tMin, int count);
+
+// E_{x ~ p_t} |s_theta - s_exact|^2 weighted by s(t)^2, averaged over `times` midpoint t in
 // [tMin, 1] with `particles` exact samples each (docs/math.md, "Score error").
 double weightedScoreError(const ScoreModel& model, const ScoreModel& exact, const Target& target,
                           int times, Eigen::Index particles, double tMin, const CounterRng& rng);

@@ -16,6 +16,23 @@
 
 namespace scorescope {
 
+// One batch: x0 ~ p_0 with labels, t, eps and x_t = a(t) x0 + s(t) eps per sample.
+struct TrainingBatch {
+  Points x0, eps, xt;
+  Eigen::VectorXd t, a, s;
+  Labels labels;       // true classes (classifiers and class-conditional networks; else empty)
+  Labels inputLabels;  // the class input: labels, each replaced by -1 (null) with probability p_empty
+};
+// Batch number `step` of a run (a pure function of the settings' seed and `step`).
+TrainingBatch drawTrainingBatch(const Target& target, const Process& process, const TrainingSettings& settings,
+                                long long step);
+
+// The mean loss over the batch of the network outputs (outputs x n), and when asked its gradient
+// with respect to the outputs. Score networks: the weighted regression of score_network.hpp,
+// mean over samples of w |output - y|^2; classifiers: mean cross-entropy of softmax(output).
+double trainingLoss(const TrainingSettings& settings, const TrainingBatch& batch, const Eigen::MatrixXd& output,
+                    Eigen::MatrixXd* gradient);
+
 class ScoreTrainer {
  public:
   // Throws std::invalid_argument naming the field when the settings are invalid, the network
@@ -47,6 +64,9 @@ class ScoreTrainer {
   Mlp<float>::Vector gradient_;
   std::vector<float> losses_;
 };
+
+// The L times of the Ncsn loss: noise levels s/a geometric from s(1)/a(1) down to kMinNoiseLevel.
+std::vector<double> ncsnLevelTimes(const Process& process, int levels);
 
 // The lowest t training and the score error use: defaultTMin of the process (s/a = 0.01).
 double trainingTMin(const Process& process);

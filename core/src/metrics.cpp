@@ -113,16 +113,33 @@ LogDensityFn gaussianPrior(const Process& process) {
   };
 }
 
-double weightedScoreError(const ScoreModel& model, const ScoreModel& exact, const Target& target,
-                          int times, Eigen::Index particles, double tMin, const CounterRng& rng) {
+std::vector<double> scoreErrorAtTimes(const ScoreModel& model, const ScoreModel& exact, const Target& target,
+                                      const std::vector<double>& times, Eigen::Index particles, const CounterRng& rng) {
   const Process& p = exact.process();
-  double total = 0.0;
-  for (int i = 0; i < times; ++i) {
-    const double t = tMin + (1.0 - tMin) * (i + 0.5) / times;
+  std::vector<double> errors;
+  for (std::size_t i = 0; i < times.size(); ++i) {
+    const double t = times[i];
     const CounterRng stream = rng.derive(static_cast<std::uint64_t>(i));
     const Points xt = p.sampleForward(target.sample(particles, stream, nullptr), t, stream.derive(1));
-    const double s = p.s(t);
-    total += s * s * (model.score(xt, t) - exact.score(xt, t)).rowwise().squaredNorm().mean();
+    errors.push_back((model.score(xt, t) - exact.score(xt, t)).rowwise().squaredNorm().mean());
+  }
+  return errors;
+}
+
+std::vector<double> midpointTimes(double tMin, int count) {
+  std::vector<double> times;
+  for (int i = 0; i < count; ++i) times.push_back(tMin + (1.0 - tMin) * (i + 0.5) / count);
+  return times;
+}
+
+double weightedScoreError(const ScoreModel& model, const ScoreModel& exact, const Target& target,
+                          int times, Eigen::Index particles, double tMin, const CounterRng& rng) {
+  const std::vector<double> ts = midpointTimes(tMin, times);
+  const std::vector<double> errors = scoreErrorAtTimes(model, exact, target, ts, particles, rng);
+  double total = 0.0;
+  for (std::size_t i = 0; i < ts.size(); ++i) {
+    const double s = exact.process().s(ts[i]);
+    total += s * s * errors[i];
   }
   return total / times;
 }

@@ -118,7 +118,7 @@ void writeNoiseLevelFeatures(const Process& process, const Eigen::VectorXd& t, i
     const double sigma = std::max(process.s(t(i)) / process.a(t(i)), 1e-4);
     const double c = std::log(sigma) / 4.0;
     for (int k = 0; k < frequencies; ++k) {
-      const double angle = std::numbers::pi * std::ldexp(1.0, k - 2) * c;
+      const double angle = std::numbers::pi * std::pow(2.0, k / 2.0 - 1.0) * c;
       out(row + 2 * k, i) = static_cast<float>(std::sin(angle));
       out(row + 2 * k + 1, i) = static_cast<float>(std::cos(angle));
     }

@@ -28,12 +28,7 @@ Eigen::VectorXd trainingTimes(const Process& process, const TrainingSettings& se
     return t;
   }
   const int levels = settings.ncsnLevels;
-  const double sigmaMax = process.s(1.0) / process.a(1.0), sigmaMin = kMinNoiseLevel;
-  std::vector<double> levelTimes(static_cast<std::size_t>(levels));
-  for (int l = 0; l < levels; ++l) {
-    const double sigma = sigmaMax * std::pow(sigmaMin / sigmaMax, double(l) / (levels - 1));
-    levelTimes[std::size_t(l)] = timeForNoiseLevel(process, sigma);
-  }
+  const std::vector<double> levelTimes = ncsnLevelTimes(process, levels);
   for (Eigen::Index i = 0; i < n; ++i) {
     t(i) = levelTimes[std::min(std::size_t(u(i) * levels), std::size_t(levels - 1))];
   }
@@ -43,6 +38,15 @@ Eigen::VectorXd trainingTimes(const Process& process, const TrainingSettings& se
 }  // namespace
 
 double trainingTMin(const Process& process) { return defaultTMin(process); }
+
+std::vector<double> ncsnLevelTimes(const Process& process, int levels) {
+  const double sigmaMax = process.s(1.0) / process.a(1.0), sigmaMin = kMinNoiseLevel;
+  std::vector<double> times;
+  for (int l = 0; l < levels; ++l) {
+    times.push_back(timeForNoiseLevel(process, sigmaMax * std::pow(sigmaMin / sigmaMax, double(l) / (levels - 1))));
+  }
+  return times;
+}
 
 ScoreTrainer::ScoreTrainer(std::shared_ptr<const Target> target, Process process, TrainingSettings settings,
                            std::string targetName)
@@ -72,72 +76,80 @@ ScoreTrainer::ScoreTrainer(std::shared_ptr<const Target> target, Process process
   losses_.reserve(std::size_t(std::min<long long>(settings_.steps, 1'000'000)));
 }
 
-double ScoreTrainer::step() {
-  const NetworkSpec& spec = settings_.network;
-  const Eigen::Index n = settings_.batch;
-  const CounterRng rng = CounterRng(settings_.seed).derive(std::uint64_t(network_.trainedSteps) + 1);
+TrainingBatch drawTrainingBatch(const Target& target, const Process& process, const TrainingSettings& settings,
+                                long long step) {
+  const NetworkSpec& spec = settings.network;
+  const Eigen::Index n = settings.batch;
+  const CounterRng rng = CounterRng(settings.seed).derive(std::uint64_t(step) + 1);
   const bool classifier = spec.role == NetworkRole::Classifier;
-  const bool needLabels = classifier || spec.classes > 0;
-
-  Labels labels;
-  const Points x0 = target_->sample(n, rng.derive(1), needLabels ? &labels : nullptr);
-  const Points eps = rng.derive(2).normals(n, 0);
-  const Eigen::VectorXd t = trainingTimes(process_, settings_, rng.derive(3), n);
-  Eigen::VectorXd a(n), s(n);
+  TrainingBatch b;
+  b.x0 = target.sample(n, rng.derive(1), classifier || spec.classes > 0 ? &b.labels : nullptr);
+  b.eps = rng.derive(2).normals(n, 0);
+  b.t = trainingTimes(process, settings, rng.derive(3), n);
+  b.a.resize(n);
+  b.s.resize(n);
   for (Eigen::Index i = 0; i < n; ++i) {
-    a(i) = process_.a(t(i));
-    s(i) = process_.s(t(i));
+    b.a(i) = process.a(b.t(i));
+    b.s(i) = process.s(b.t(i));
   }
-  Points xt = x0;
-  xt.col(0) = a.cwiseProduct(x0.col(0)) + s.cwiseProduct(eps.col(0));
-  xt.col(1) = a.cwiseProduct(x0.col(1)) + s.cwiseProduct(eps.col(1));
-
-  Labels inputLabels;
+  b.xt.resize(n, 2);
+  for (int c = 0; c < 2; ++c) b.xt.col(c) = b.a.cwiseProduct(b.x0.col(c)) + b.s.cwiseProduct(b.eps.col(c));
   if (!classifier && spec.classes > 0) {  // classifier-free training: drop labels to the null token
     const Eigen::VectorXd u = rng.derive(4).uniforms(n, 0);
-    inputLabels = labels;
+    b.inputLabels = b.labels;
     for (Eigen::Index i = 0; i < n; ++i) {
-      if (u(i) < settings_.pEmpty) inputLabels(i) = -1;
+      if (u(i) < settings.pEmpty) b.inputLabels(i) = -1;
     }
   }
-  const Matrix input = networkInput(network_, process_, xt, t, inputLabels.size() ? &inputLabels : nullptr);
-  const Matrix& output = network_.mlp.forward(input, cache_);
-  Matrix outputGradient(output.rows(), n);
+  return b;
+}
+
+double trainingLoss(const TrainingSettings& settings, const TrainingBatch& b, const Eigen::MatrixXd& output,
+                    Eigen::MatrixXd* gradient) {
+  const Eigen::Index n = output.cols();
+  if (gradient) gradient->resize(output.rows(), n);
   double loss = 0.0;
-
-  if (classifier) {  // cross-entropy of softmax(logits) against the true class
+  if (settings.network.role == NetworkRole::Classifier) {  // cross-entropy of softmax(logits)
     for (Eigen::Index i = 0; i < n; ++i) {
-      const auto logits = output.col(i).cast<double>();
-      const double top = logits.maxCoeff();
-      const Eigen::VectorXd e = (logits.array() - top).exp();
+      const double top = output.col(i).maxCoeff();
+      const Eigen::VectorXd e = (output.col(i).array() - top).exp();
       const double sum = e.sum();
-      loss += std::log(sum) + top - logits(labels(i));
-      Eigen::VectorXd g = e / sum;
-      g(labels(i)) -= 1.0;
-      outputGradient.col(i) = (g / double(n)).cast<float>();
-    }
-  } else {  // weighted regression onto the loss's target: mean over samples of w |out - y|^2
-    for (Eigen::Index i = 0; i < n; ++i) {
-      Eigen::Vector2d target = Eigen::Vector2d::Zero();
-      double weight = 1.0;
-      switch (settings_.loss) {
-        case TrainingLoss::Noise:
-        case TrainingLoss::Ncsn: target = eps.row(i).transpose(); break;
-        case TrainingLoss::Denoiser: target = x0.row(i).transpose(); break;
-        case TrainingLoss::Score:
-          target = -eps.row(i).transpose() / s(i);
-          weight = s(i) * s(i);
-          break;
-        case TrainingLoss::Velocity: target = (a(i) * eps.row(i) - s(i) * x0.row(i)).transpose(); break;
+      loss += std::log(sum) + top - output(b.labels(i), i);
+      if (gradient) {
+        gradient->col(i) = e / (sum * double(n));
+        (*gradient)(b.labels(i), i) -= 1.0 / double(n);
       }
-      const Eigen::Vector2d residual = output.col(i).cast<double>() - target;
-      loss += weight * residual.squaredNorm();
-      outputGradient.col(i) = (2.0 * weight / double(n) * residual).cast<float>();
     }
+    return loss / double(n);
   }
-  loss /= double(n);
+  for (Eigen::Index i = 0; i < n; ++i) {  // mean over samples of w |output - y|^2
+    Eigen::Vector2d y = Eigen::Vector2d::Zero();
+    double weight = 1.0;
+    switch (settings.loss) {
+      case TrainingLoss::Noise:
+      case TrainingLoss::Ncsn: y = b.eps.row(i).transpose(); break;
+      case TrainingLoss::Denoiser: y = b.x0.row(i).transpose(); break;
+      case TrainingLoss::Score:
+        y = -b.eps.row(i).transpose() / b.s(i);
+        weight = b.s(i) * b.s(i);
+        break;
+      case TrainingLoss::Velocity: y = (b.a(i) * b.eps.row(i) - b.s(i) * b.x0.row(i)).transpose(); break;
+    }
+    const Eigen::Vector2d residual = output.col(i) - y;
+    loss += weight * residual.squaredNorm();
+    if (gradient) gradient->col(i) = 2.0 * weight / double(n) * residual;
+  }
+  return loss / double(n);
+}
 
-  network_.mlp.backward(cache_, outputGradient, gradient_);
+double ScoreTrainer::step() {
+  const TrainingBatch batch = drawTrainingBatch(*target_, process_, settings_, network_.trainedSteps);
+  const Matrix input = networkInput(network_, process_, batch.xt, batch.t,
+                                    batch.inputLabels.size() ? &batch.inputLabels : nullptr);
+  const Eigen::MatrixXd output = network_.mlp.forward(input, cache_).cast<double>();
+  Eigen::MatrixXd outputGradient;
+  const double loss = trainingLoss(settings_, batch, output, &outputGradient);
+  network_.mlp.backward(cache_, outputGradient.cast<float>(), gradient_);
   adam_.step(network_.mlp.parameters(), gradient_,
              scheduledLearningRate(settings_.adam, network_.trainedSteps, settings_.steps));
   ++network_.trainedSteps;
