@@ -9,14 +9,15 @@ The same training step as ScoreTrainer::step() for gmm8-ring / VP / eps loss / 2
     where s/a = 0.01, as trainingTMin), eps ~ N(0, I), x_t = a(t) x0 + s(t) eps on the VP process
     (beta_min 0.1, beta_max 20), all in float64 like ours, then cast to float32;
   * network input (score_network.hpp): [x_t / sqrt(a^2 sd^2 + s^2), sin(w_k c), cos(w_k c)] with
-    c = log(s/a) / 4, w_k = pi 2^(k - 2), k = 0..7, sd the data's RMS per coordinate (from 4096
+    c = log(s/a) / 4, w_k = pi 2^(k/2 - 1), k = 0..7, sd the data's RMS per coordinate (from 4096
     samples, as recorded at training);
   * nn.Sequential(Linear(18, 128), SiLU, Linear(128, 128), SiLU, Linear(128, 128), SiLU,
     Linear(128, 2)), float32;
   * loss mean over the batch of |eps_theta - eps|^2, backward, torch.optim.Adam(lr 1e-3).
 
 Differences that do not change the work: torch's own random numbers instead of our counter-based
-ones, and a constant learning rate where ours follows the cosine schedule (one scalar per step).
+ones, and a constant learning rate of 1e-3 where ours follows the cosine schedule from 1e-2 (one
+scalar per step either way).
 Prints one line: `median_seconds_per_step <s> steps <k> threads <n>`, the median over --repeats
 timed blocks of --steps steps each, after --warmup untimed steps.
 """
@@ -62,7 +63,7 @@ def gmm8_ring(n, generator):
 def network_input(xt, a, s, data_scale, frequencies):
     scale = 1.0 / torch.sqrt(a * a * data_scale * data_scale + s * s)
     c = torch.log(torch.clamp(s / a, min=1e-4)) / 4.0                         # n x 1
-    angles = c * (math.pi * torch.exp2(torch.arange(frequencies, dtype=torch.float64) - 2))
+    angles = c * (math.pi * torch.exp2(torch.arange(frequencies, dtype=torch.float64) / 2 - 1))
     features = torch.stack([torch.sin(angles), torch.cos(angles)], dim=2).reshape(len(xt), -1)
     return torch.cat([xt * scale, features], dim=1).to(torch.float32)
 
