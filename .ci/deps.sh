@@ -10,7 +10,10 @@ packages=(
   libepoxy-dev fonts-dejavu-core
   xvfb xauth libgl1-mesa-dri ffmpeg
 )
-if [[ "${1:-}" == "bench" ]]; then packages+=(python3 python3-torch); fi
+# libopenblas0-openmp: without it python3-torch's matrix products run on the reference BLAS
+# (~2.6 GFLOP/s for a 1024x128x128 product here, ~65 with OpenBLAS), which would make the
+# `scorescope bench train` baseline a strawman. The OpenMP build shares torch's OpenMP runtime.
+if [[ "${1:-}" == "bench" ]]; then packages+=(python3 python3-torch libopenblas0-openmp); fi
 as_root=()
 if [[ "$(id -u)" -ne 0 ]]; then as_root=(sudo); fi
 export DEBIAN_FRONTEND=noninteractive

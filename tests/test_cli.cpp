@@ -82,6 +82,8 @@ class TestCli : public QObject {
   void unknownCommandListsCommands();
   void viewportArgumentsStillGoToTheViewport();
   void benchMissingBaselineFails();
+  void benchTrainRuns();
+  void benchModes();
   void nonFiniteResultsAreNeverWritten();
 
  private:
@@ -679,6 +681,43 @@ void TestCli::benchMissingBaselineFails() {
   QVERIFY2(run.err.contains("--baseline: script not found") && run.err.contains("MISSING.py"), qPrintable(run.err));
   QVERIFY2(run.out.isEmpty(), qPrintable(run.out));  // checked before the timed runs
   QCOMPARE(run.err.trimmed().count('\n'), 0);
+}
+
+// One timed training step, no baseline: the table has our row, the GEMM reference and their ratio.
+void TestCli::benchTrainRuns() {
+  const Run run = scorescopeRun({"bench", "train", "--steps", "1", "--repeats", "1", "--threads", "1", "--no-baseline"});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  QVERIFY2(run.out.contains("MLP 18-128-128-128-2") && run.out.contains("batch 1024") && run.out.contains("1 threads"),
+           qPrintable(run.out));
+  static const QRegularExpression ours(R"(scorescope \(C\+\+/Eigen\)\s+(\d+\.\d+)\s+(\S+)\s+(\d+\.\d))");
+  const QRegularExpressionMatch row = ours.match(run.out);
+  QVERIFY2(row.hasMatch() && row.captured(1).toDouble() > 0.0 && row.captured(3).toDouble() > 0.0, qPrintable(run.out));
+  QVERIFY2(run.out.contains(QRegularExpression(R"(plain Eigen GEMM, fwd shapes\s+\d+\.\d)")), qPrintable(run.out));
+  QVERIFY2(run.out.contains(QRegularExpression(R"(training step / plain GEMM rate: \d+%)")), qPrintable(run.out));
+  QVERIFY2(!run.out.contains("pytorch"), qPrintable(run.out));
+}
+
+// The mode is the first argument (pfode by default); an unknown one, or a missing --baseline of
+// the train mode, is one line and exit 2 before anything is timed.
+void TestCli::benchModes() {
+  const Run unknown = scorescopeRun({"bench", "trian", "--steps", "1"});
+  QCOMPARE(unknown.exitCode, 2);
+  QVERIFY2(unknown.err.contains("unknown mode 'trian'; expected pfode (the default), train or quality"), qPrintable(unknown.err));
+  QCOMPARE(unknown.err.trimmed().count('\n'), 0);
+  const Run missing = scorescopeRun({"bench", "train", "--baseline", path("MISSING.py"), "--steps", "1", "--repeats", "1"});
+  QCOMPARE(missing.exitCode, 2);
+  QVERIFY2(missing.err.contains("--baseline: script not found") && missing.err.contains("MISSING.py"), qPrintable(missing.err));
+  QVERIFY2(missing.out.isEmpty(), qPrintable(missing.out));
+  for (const char* mode : {"pfode", "train"}) {
+    const Run help = scorescopeRun({"bench", mode, "--help"});
+    QCOMPARE(help.exitCode, 0);
+    QVERIFY2(help.out.contains(QStringLiteral("scorescope bench %1").arg(mode == QString("pfode") ? "[pfode]" : "train")) &&
+                 help.out.contains("--no-baseline"),
+             qPrintable(help.out));
+  }
+  const Run extra = scorescopeRun({"bench", "train", "--steps", "1", "more"});
+  QCOMPARE(extra.exitCode, 2);
+  QVERIFY2(extra.err.contains("unexpected argument 'more'"), qPrintable(extra.err));
 }
 
 void TestCli::nonFiniteResultsAreNeverWritten() {

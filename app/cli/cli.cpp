@@ -6,7 +6,6 @@
 #include <stdexcept>
 
 #include "cli/bench.hpp"
-#include "cli/bench_quality.hpp"
 #include "cli/command_support.hpp"
 #include "cli/sample_command.hpp"
 #include "cli/options.hpp"
@@ -166,7 +165,7 @@ int usage() {
            "  forward  noise data samples to time t\n"
            "  score    exact (or learned) score grad log p_t at given points\n"
            "  nll      PF-ODE negative log-likelihood at given points\n"
-           "  bench    PF-ODE throughput against a PyTorch CPU baseline\n\n"
+           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n\n"
            "scorescope <command> --help lists the command's options and defaults.\n";
   out().flush();
   return 0;
@@ -192,7 +191,6 @@ int dispatch(const QStringList& args) {
   if (command == "forward") return forward(args);
   if (command == "score") return score(args);
   if (command == "nll") return nll(args);
-  if (command == "bench" && args.value(2) == "quality") return benchQuality(args.mid(2));
   if (command == "bench") return bench(args);
   QTextStream(stderr) << "scorescope: unknown command '" << io::clip(command) << "'; commands: "
                       << kCommands.join(", ") << ", help (scorescope help describes them)" << Qt::endl;

@@ -11,6 +11,15 @@
 //             dh_{l-1} = W_l^T dz_l,  dz_{l-1} = dh_{l-1} * silu'(z_{l-1})
 //   silu(z) = z sigmoid(z),  silu'(z) = sigmoid(z) (1 + z (1 - sigmoid(z)))
 //
+// Forward keeps h_{l-1} and silu'(z_l) (computed in the same pass as h_l) for backward, so
+// backward needs neither z nor sigmoid(z). For float, sigmoid is Eigen's logistic(), a rational
+// approximation within a few ulp (several times faster than 1 / (1 + exp(-z)) without AVX).
+//
+// Threads: a batch is split into blocks of 256 columns, handed to OpenMP threads as they come
+// free, every product of a block running on one thread; backward sums the per-block parameter
+// gradients in block order. So the results depend on the batch size but not on the thread count
+// or on which thread took which block: the same bits for 1 or 16 threads.
+//
 // Templated on the scalar: float for training and sampling, double for the finite-difference
 // gradient checks of the tests.
 #include <cstdint>
@@ -31,10 +40,11 @@ class Mlp {
   // Intermediate values of one forward pass, kept for backward. Reused between calls: buffers
   // keep their capacity, so a training loop of fixed batch size allocates once.
   struct Cache {
-    std::vector<Matrix> inputs;       // h_{l-1} per layer (inputs[0] is the network input)
-    std::vector<Matrix> activations;  // z_l per layer (before SiLU)
-    std::vector<Matrix> sigmoids;     // sigmoid(z_l) per hidden layer, for silu'
-    std::vector<Matrix> gradients;    // backward's work space
+    std::vector<Matrix> inputs;    // h_{l-1} per layer (inputs[0] is the network input)
+    std::vector<Matrix> slopes;    // silu'(z_l) per hidden layer
+    Matrix output;                 // z_L, what forward returned
+    std::vector<Matrix> gradients; // backward's work space: dz_l per hidden layer
+    Matrix blockGradients;         // backward's per-block parameter gradients (one column each)
   };
 
   Mlp() = default;
@@ -58,12 +68,14 @@ class Mlp {
   // stream of `seed` (the same network for the same seed on any thread count).
   void initialize(std::uint64_t seed);
 
-  // Output (outputs x batch) for input (inputs x batch).
+  // Output (outputs x batch) for input (inputs x batch). Throws std::invalid_argument when the
+  // input does not have inputSize() rows. Safe to call from several threads at once.
   Matrix forward(const Matrix& input) const;
-  // The same, keeping what backward needs in `cache`.
+  // The same (bit for bit), keeping what backward needs in `cache`.
   const Matrix& forward(const Matrix& input, Cache& cache) const;
   // Given dL/d output of the last forward(input, cache), writes dL/d parameters into
-  // `parameterGradient` (resized to parameterCount()) and, when asked, dL/d input.
+  // `parameterGradient` (resized to parameterCount()) and, when asked, dL/d input. Throws
+  // std::invalid_argument when outputGradient's shape or the cache does not match.
   void backward(Cache& cache, const Matrix& outputGradient, Vector& parameterGradient,
                 Matrix* inputGradient = nullptr) const;
 
@@ -72,6 +84,7 @@ class Mlp {
 
  private:
   Eigen::Index offset(int layer) const { return offsets_[static_cast<std::size_t>(layer)]; }
+  void checkInput(const Matrix& input) const;
 
   std::vector<int> sizes_;
   std::vector<Eigen::Index> offsets_;  // start of each layer's W in parameters_
