@@ -326,6 +326,13 @@ void TestCli::badInputIsRejected_data() {
                                         << "--process: " ;
   QTest::newRow("model: process named both") << QStringList{"sample", "--target", "gmm8-ring", "--process", "ve", "--model", "@tiny.ssm", "--sampler", "ddim"}
                                              << "was trained for process 'vp'; --process says 've'";
+  QTest::newRow("model: another target") << (sample + QStringList{"--target", "two-moons", "--model", "@tiny.ssm"})
+                                         << "--model: " ;
+  QTest::newRow("model: targets named") << (sample + QStringList{"--target", "two-moons", "--model", "@tiny.ssm"})
+                                        << "was trained on 'gmm8-ring'; --target is 'two-moons'";
+  QTest::newRow("model: empty name") << (sample + QStringList{"--target", "gmm8-ring", "--model", ""}) << "--model: expected a model file name";
+  QTest::newRow("model: t below its training range") << QStringList{"score", "--target", "gmm8-ring", "--model", "@tiny.ssm", "--t", "1e-9", "--points", "@in.csv"}
+                                                     << "--t: the learned score was trained for t in [";
   QTest::newRow("model: a classifier") << (sample + QStringList{"--target", "gmm8-ring", "--model", "@tinyclf.ssm"}) << "is a noisy classifier; pass it as --classifier";
   QTest::newRow("classifier: a score network") << (sample + QStringList{"--target", "gmm8-ring", "--classifier", "@tiny.ssm", "--class", "1", "--guidance", "classifier"}) << "is a score network; pass it as --model";
   QTest::newRow("classifier without its guidance") << (sample + QStringList{"--target", "gmm8-ring", "--classifier", "@tinyclf.ssm"}) << "option --classifier does not apply";

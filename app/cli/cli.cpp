@@ -14,6 +14,7 @@
 #include "io/text_file.hpp"
 #include "scorescope/guidance.hpp"
 #include "scorescope/learned_score.hpp"
+#include "scorescope/score_training.hpp"
 #include "scorescope/metrics.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/scene_plan.hpp"
@@ -85,12 +86,17 @@ int score(const QStringList& args) {
   const std::shared_ptr<const Target> target = read.target(0);
   LearnedModels learned;
   const Process process(readProcessAndModels(parser, read, learned));
+  if (learned.score) checkModelTargets(parser, read.targetSpec(), learned, read);
   const double t = read.time();
   const std::optional<Points> points = readPoints(read);
   const QString outPath = read.outputPath();
-  if (!read.failed() && process.s(t) == 0.0 && (learned.score || !target->hasDensityAtZeroNoise())) {
-    read.fail(learned.score ? QStringLiteral("--t: a learned score needs s(t) > 0; expected t in (0, 1]")
-                            : QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
+  if (!read.failed() && learned.score && t < trainingTMin(process)) {
+    read.fail(QStringLiteral("--t: the learned score was trained for t in [%1, 1] (s/a >= 0.01); got %2")
+                  .arg(trainingTMin(process), 0, 'g', 4)
+                  .arg(t, 0, 'g', 4));
+  }
+  if (!read.failed() && process.s(t) == 0.0 && !target->hasDensityAtZeroNoise()) {
+    read.fail(QStringLiteral("--t: a point-set target has no score at s(t) = 0; expected t in (0, 1]"));
   }
   if (read.failed()) return failWith(command, read.error());
 
@@ -123,6 +129,7 @@ int nll(const QStringList& args) {
   const std::shared_ptr<const Target> target = read.target(0);
   LearnedModels learned;
   const Process process(readProcessAndModels(parser, read, learned));
+  if (learned.score) checkModelTargets(parser, read.targetSpec(), learned, read);
   const int steps = static_cast<int>(read.integer("steps", 200, 1, 100000));
   const QString prior = parser.isSet("prior") ? parser.value("prior") : "gaussian";
   if (prior != "gaussian" && prior != "exact") read.fail("--prior: unknown '" + io::clip(prior) + "'; expected gaussian or exact");

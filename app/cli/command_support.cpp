@@ -1,5 +1,7 @@
 #include "cli/command_support.hpp"
 
+#include <QFileInfo>
+
 #include "io/model_file_io.hpp"
 #include "io/points_csv.hpp"
 #include "io/text_file.hpp"
@@ -40,6 +42,19 @@ void addModelOptions(QCommandLineParser& parser, bool classifier) {
   if (classifier) {
     parser.addOption({"classifier", "A trained noisy classifier (scorescope train --classifier) for "
                                     "--guidance classifier, instead of the exact class posterior.", "FILE"});
+  }
+}
+
+void checkModelTargets(const QCommandLineParser& parser, const TargetSpec& spec, const LearnedModels& learned,
+                       OptionReader& read) {
+  const std::string given = spec.source == TargetSource::Preset
+                                ? spec.preset
+                                : QFileInfo(parser.value("target")).fileName().toStdString();
+  for (const auto& [option, network] : {std::pair{"model", learned.score}, std::pair{"classifier", learned.classifier}}) {
+    if (read.failed() || !network || network->targetName == given) continue;
+    read.fail(QStringLiteral("--%1: %2 was trained on '%3'; --target is '%4'")
+                  .arg(option, io::clip(parser.value(option)), io::clip(QString::fromStdString(network->targetName)),
+                       io::clip(QString::fromStdString(given))));
   }
 }
 

@@ -27,6 +27,10 @@ void addModelOptions(QCommandLineParser& parser, bool classifier);
 // process is used); a different one is an error naming both. Reads and checks the files (their
 // role, their process) into `learned`; call it after the cheaper options.
 ProcessKind readProcessAndModels(const QCommandLineParser& parser, OptionReader& read, LearnedModels& learned);
+// Fails when a model was trained on another target than --target (a preset's name, or a mixture
+// file's name): a moons model drawn over the ring would look like a learned ring.
+void checkModelTargets(const QCommandLineParser& parser, const TargetSpec& spec, const LearnedModels& learned,
+                       OptionReader& read);
 QString writePoints(const QString& path, const Points& x, const Labels* labels);
 // Applies --threads (the reader fails on a bad value).
 void applyThreads(OptionReader& read);

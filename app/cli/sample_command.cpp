@@ -96,6 +96,7 @@ int sample(const QStringList& args) {
   LearnedModels learned;
   scene.process = readProcessAndModels(parser, read, learned);
   if (learned.score) scene.score = ScoreSource::Learned;
+  checkModelTargets(parser, scene.target, learned, read);
   SamplerSettings& settings = scene.sampler;
   const QString samplerName = read.text("sampler", true);
   if (!read.failed() && !parseSamplerKind(samplerName.toStdString(), settings.kind)) {

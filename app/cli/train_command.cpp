@@ -35,7 +35,10 @@ int train(const QStringList& args) {
   addProcess(parser);
   const TrainingSettings d;
   parser.addOptions({
-      {"loss", "Loss: " + QString::fromStdString(lossNames()) + " (default eps).", "L"},
+      {"loss", "Loss: " + QString::fromStdString(lossNames()) + " (default eps). x0 and score weight the "
+               "score error by s^4/a^2 and predict large values near t_min: they train slower and are worst "
+               "at small t (samples come out shrunk), which is why eps is the default; ncsn is meaningful "
+               "at its levels only (annealed-langevin).", "L"},
       {"steps", "Adam steps (default " + QString::number(d.steps) + ").", "N"},
       {"seed", "Random seed for the initial weights and every batch (default 0).", "S"},
       {"width", "Hidden units per layer (default " + QString::number(d.network.width) + ").", "W"},

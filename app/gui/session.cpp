@@ -188,11 +188,18 @@ std::string Session::trainNow(long long steps) {
 }
 
 void Session::adoptModels(const LearnedModels& models) {
-  if (models.score) scoreTraining_.adopt(models.score, {scene_.sampled.target, scene_.sampled.seed, models.score->process});
-  if (models.classifier) {
-    classifierTraining_.adopt(models.classifier,
-                              {scene_.sampled.target, scene_.sampled.seed, models.classifier->process});
-  }
+  // A loaded file's origin is the target it names: the scene's when the names agree, otherwise
+  // that preset, so the panel says the model was trained on another target.
+  const auto originOf = [&](const TrainedNetwork& network) {
+    TrainingOrigin origin{scene_.sampled.target, scene_.sampled.seed, network.process};
+    if (network.targetName != targetName(scene_.sampled.target)) {
+      origin.target = TargetSpec{};
+      origin.target.preset = network.targetName;
+    }
+    return origin;
+  };
+  if (models.score) scoreTraining_.adopt(models.score, originOf(*models.score));
+  if (models.classifier) classifierTraining_.adopt(models.classifier, originOf(*models.classifier));
 }
 
 std::shared_ptr<const ScoreModel> Session::learnedField() const {

@@ -177,6 +177,15 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   if (parser.isSet("contours")) s.display.layers.contours = true;
   // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
   // the process ... (a model --train-steps will train is checked as the exact score).
+  // A model of another target would be drawn over this one as if it had learned it.
+  for (const auto& [option, network] : {std::pair{"model", flags.models.score}, std::pair{"classifier", flags.models.classifier}}) {
+    const std::string scenesTarget = x.target.source == TargetSource::Preset ? x.target.preset : "drawn points";
+    if (network && network->targetName != scenesTarget) {
+      return QStringLiteral("--%1: %2 was trained on '%3'; --target is '%4'")
+          .arg(option, io::clip(parser.value(option)), io::clip(QString::fromStdString(network->targetName)),
+               QString::fromStdString(scenesTarget));
+    }
+  }
   SampledScene check = x;
   if (flags.trainSteps > 0 && !flags.models.score) check.score = ScoreSource::Exact;
   if (const ScenePlan plan = planScene(check, nullptr, flags.models); !plan.ok()) {

@@ -6,6 +6,10 @@
 namespace scorescope::io {
 
 std::shared_ptr<const TrainedNetwork> readModelFile(const QString& path, QString& error) {
+  if (path.isEmpty()) {
+    error = "expected a model file name, got ''";
+    return nullptr;
+  }
   const std::optional<QByteArray> bytes = readFileBounded(path, kMaxModelBytes, "model file", error);
   if (!bytes) return nullptr;
   try {

@@ -44,14 +44,15 @@ std::string checkLearnedScore(const SampledScene& scene, const Target& target, c
   const int classes = target.labelCount();
   const bool needsConditional = guidance == GuidanceKind::Conditional || guidance == GuidanceKind::ClassifierFree;
   if (needsConditional && learned.score->spec.classes != classes) {
-    return "guidance.kind: " +
+    return "guidance: " +
            std::string(guidance == GuidanceKind::Conditional ? "the conditional score" : "classifier-free guidance") +
            " on the learned score needs a class-conditional model of this target's " + std::to_string(classes) +
-           " classes (train with classes); this model has " + std::to_string(learned.score->spec.classes);
+           " classes (train --classes, or 'class-conditional' in lesson 6); this model has " +
+           std::to_string(learned.score->spec.classes);
   }
   if (guidance == GuidanceKind::Classifier && !learned.classifier) {
-    return "guidance.kind: classifier guidance on the learned score needs a trained noisy classifier "
-           "(train one, or pass --classifier FILE)";
+    return "guidance: classifier guidance on the learned score needs a trained noisy classifier "
+           "(train --classifier, or lesson 6; then --classifier FILE)";
   }
   return {};
 }
@@ -61,7 +62,7 @@ std::string checkClassifier(const SampledScene& scene, const Target& target, con
   if (!learned.classifier) return {};
   if (learned.classifier->process != scene.process) return processMismatch(*learned.classifier, "classifier", scene.process);
   if (learned.classifier->spec.classes != target.labelCount()) {
-    return "guidance.kind: the classifier has " + std::to_string(learned.classifier->spec.classes) +
+    return "classifier: the classifier has " + std::to_string(learned.classifier->spec.classes) +
            " classes; the target has " + std::to_string(target.labelCount());
   }
   return {};
