@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/bench_quality.hpp"
+#include "cli/command_support.hpp"
 #include "cli/options.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/parallel.hpp"
@@ -139,13 +140,9 @@ int benchPfOde(const QStringList& args) {
       "against a PyTorch CPU baseline. scorescope bench train --help: a training step.");
   addOptions(parser, {{"particles", "Particles (default 100000).", "N"}, {"steps", "Heun steps (default 100).", "N"}},
              "bench/pfode_heun_torch.py");
-  if (!parser.parse(args)) return fail(io::clip(parser.errorText(), 120));
+  // args[0] is "PROGRAM bench MODE": support::parse takes the command's arguments after it.
+  if (int status = 0; !support::parse(parser, QStringList{QString()} + args, "bench", status)) return status;
   QTextStream out(stdout);
-  if (parser.isSet("help")) {
-    out << parser.helpText();
-    return 0;
-  }
-  if (const QString invalid = checkArguments(parser); !invalid.isEmpty()) return fail(invalid);
   OptionReader read(parser);
   const int particles = static_cast<int>(read.integer("particles", 100000, 1, 100000000));
   const int steps = static_cast<int>(read.integer("steps", 100, 1, 100000));
@@ -197,13 +194,9 @@ int benchTrain(const QStringList& args) {
       "with 16 time features, batch 1024, float), its GFLOP/s against plain Eigen products of the same\n"
       "shapes, and a PyTorch CPU baseline of the same step (bench/train_torch.py).");
   addOptions(parser, {{"steps", "Training steps per timed run (default 20).", "N"}}, "bench/train_torch.py");
-  if (!parser.parse(args)) return fail(io::clip(parser.errorText(), 120));
+  // args[0] is "PROGRAM bench MODE": support::parse takes the command's arguments after it.
+  if (int status = 0; !support::parse(parser, QStringList{QString()} + args, "bench", status)) return status;
   QTextStream out(stdout);
-  if (parser.isSet("help")) {
-    out << parser.helpText();
-    return 0;
-  }
-  if (const QString invalid = checkArguments(parser); !invalid.isEmpty()) return fail(invalid);
   OptionReader read(parser);
   const int steps = static_cast<int>(read.integer("steps", 20, 1, 100000));
   const int repeats = static_cast<int>(read.integer("repeats", 5, 1, 1000));

@@ -4,6 +4,7 @@
 #include <QElapsedTimer>
 #include <QTextStream>
 
+#include "cli/command_support.hpp"
 #include "cli/options.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/learned_score.hpp"
@@ -75,23 +76,14 @@ int benchQuality(const QStringList& args) {
                      {"every", "Training steps between checks (default 100; checks are not timed).", "N"},
                      {"max-steps", "Give up after this many steps (default 6000).", "N"},
                      {"threads", "Worker threads (default: one per core).", "N"}});
-  const auto fail = [](const QString& message) {
-    QTextStream(stderr) << "scorescope bench quality: " << oneLine(message) << Qt::endl;
-    return 2;
-  };
-  if (!parser.parse(args)) return fail(io::clip(parser.errorText(), 120));
+  if (int status = 0; !support::parse(parser, QStringList{QString()} + args, "bench quality", status)) return status;
   QTextStream out(stdout);
-  if (parser.isSet("help")) {
-    out << parser.helpText();
-    return 0;
-  }
-  if (const QString invalid = checkArguments(parser); !invalid.isEmpty()) return fail(invalid);
   OptionReader read(parser);
   const int samples = static_cast<int>(read.integer("samples", 5000, 100, 1000000));
   const int every = static_cast<int>(read.integer("every", 100, 1, 100000));
   const long long maxSteps = read.integer("max-steps", 6000, 1, kMaxTrainingSteps);
   const long long threads = read.integer("threads", 0, 1, 256);
-  if (read.failed()) return fail(read.error());
+  if (read.failed()) return support::failWith("bench quality", read.error());
   setThreadCount(static_cast<int>(threads));
 
   out << "Time to quality, " << threadCount() << " threads, sliced W1 with " << samples << " samples a side\n";
