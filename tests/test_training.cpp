@@ -232,6 +232,18 @@ class TestTraining : public QObject {
              qPrintable(QStringLiteral("learned %1, exact %2").arg(learnedW1).arg(exactW1)));
   }
 
+  void theHeatMapErrorIsTheNoisePredictionError() {
+    // s |s_theta - s_exact| = |eps_theta - eps_exact| (eps = -s score), through ScoreModel::noise.
+    const Process vp(ProcessKind::Vp);
+    const ExactScore exact(ring_, vp);
+    const LearnedScore learned(ringEps_);
+    const double t = 0.4;
+    const Points x = vp.sampleForward(ring_->sample(50, CounterRng(4), nullptr), t, CounterRng(5));
+    const Eigen::VectorXd viaNoise = (learned.noise(x, t) - exact.noise(x, t)).rowwise().norm();
+    QVERIFY((noiseUnitScoreError(learned, exact, x, t) - viaNoise).cwiseAbs().maxCoeff() < 1e-9);
+    QVERIFY(viaNoise.maxCoeff() > 1e-3);  // the model is not exact: the comparison has teeth
+  }
+
   void everyLossGivesAScoreThroughItsParametrization_data() {
     QTest::addColumn<int>("loss");
     QTest::addColumn<int>("process");

@@ -8,6 +8,7 @@
 #include "render/arrow_field.hpp"
 #include "render/density_image.hpp"
 #include "scorescope/guidance.hpp"
+#include "scorescope/metrics.hpp"
 #include "scorescope/time_grid.hpp"
 
 namespace scorescope::gui {
@@ -21,6 +22,29 @@ std::string fmt(const char* format, double v) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, format, v);
   return buffer;
+}
+
+// Nodes at the texel centres of a columns x rows image of rect r: column i at
+// xMin + i w / (columns - 1), row j likewise (row-major, as the density texture).
+Points texelNodes(const render::WorldRect& r, int columns, int rows) {
+  Points p(Eigen::Index(columns) * rows, 2);
+  for (int j = 0; j < rows; ++j) {
+    for (int i = 0; i < columns; ++i) {
+      p(Eigen::Index(j) * columns + i, 0) = r.xMin + i * r.width() / (columns - 1);
+      p(Eigen::Index(j) * columns + i, 1) = r.yMin + j * r.height() / (rows - 1);
+    }
+  }
+  return p;
+}
+
+// The pane's density buffer (filled by fillDensity or fillError) as a layer over rect r.
+render::DensityLayer densityLayer(const Pane& pane, int columns, int rows, const render::WorldRect& r) {
+  render::DensityLayer d;
+  d.values = pane.density.data();
+  d.columns = columns;
+  d.rows = rows;
+  d.rect = r;
+  return d;
 }
 
 Points gridPoints(const std::vector<double>& xs, const std::vector<double>& ys) {
@@ -170,11 +194,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
         pane.densityKey = {};  // the two share the buffer
         fillError(pane, key);
       }
-      render::DensityLayer d;
-      d.values = pane.density.data();
-      d.columns = key.columns;
-      d.rows = key.rows;
-      d.rect = r;
+      render::DensityLayer d = densityLayer(pane, key.columns, key.rows, r);
       d.colormap = render::ColormapKind::Magma;  // not Ice: this is an error, not a density
       d.opacity = 0.6f;  // dimmed: the arrows over it must stay legible on a projector
       f.densities.push_back(d);
@@ -189,11 +209,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
       pane.errorKey = {};
       fillDensity(pane, key);
     }
-    render::DensityLayer d;
-    d.values = pane.density.data();
-    d.columns = key.columns;
-    d.rows = key.rows;
-    d.rect = r;
+    render::DensityLayer d = densityLayer(pane, key.columns, key.rows, r);
     d.contourLevels = layers.contours ? display.contourLevels : 0;
     f.densities.push_back(d);
   }
@@ -278,18 +294,8 @@ std::shared_ptr<const ScoreModel> FrameBuilder::arrowModel(const Session& sessio
 }
 
 void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
-  const render::WorldRect& r = key.rect;
-  std::vector<double> xs, ys;
-  for (int j = 0; j < key.rows; ++j) {
-    for (int i = 0; i < key.columns; ++i) {
-      xs.push_back(r.xMin + i * r.width() / (key.columns - 1));
-      ys.push_back(r.yMin + j * r.height() / (key.rows - 1));
-    }
-  }
-  const Points x = gridPoints(xs, ys);
-  // s(t) |s_theta - s|: the error in units of the noise (|eps_theta - eps|), comparable across t.
-  const double s = key.exact->process().s(key.t);
-  const Eigen::VectorXd error = (key.learned->score(x, key.t) - key.exact->score(x, key.t)).rowwise().norm() * s;
+  const Eigen::VectorXd error =
+      noiseUnitScoreError(*key.learned, *key.exact, texelNodes(key.rect, key.columns, key.rows), key.t);
   const double lo = std::log(kErrorScaleLow), range = std::log(kErrorScaleHigh) - lo;
   pane.density.resize(static_cast<std::size_t>(error.size()));
   for (Eigen::Index i = 0; i < error.size(); ++i) {
@@ -299,20 +305,9 @@ void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
 }
 
 void FrameBuilder::fillDensity(Pane& pane, const DensityKey& key) {
-  const render::WorldRect& r = key.rect;
-  // Nodes at the texel centres: column i at xMin + i w / (columns - 1), row j likewise.
-  std::vector<double> xs, ys;
-  xs.reserve(static_cast<std::size_t>(key.columns * key.rows));
-  ys.reserve(static_cast<std::size_t>(key.columns * key.rows));
-  for (int j = 0; j < key.rows; ++j) {
-    for (int i = 0; i < key.columns; ++i) {
-      xs.push_back(r.xMin + i * r.width() / (key.columns - 1));
-      ys.push_back(r.yMin + j * r.height() / (key.rows - 1));
-    }
-  }
   const Process process(key.process);
-  const FieldValues v =
-      key.target->evaluate(gridPoints(xs, ys), process.a(key.t), process.s(key.t), {.logDensity = true});
+  const FieldValues v = key.target->evaluate(texelNodes(key.rect, key.columns, key.rows), process.a(key.t),
+                                             process.s(key.t), {.logDensity = true});
   pane.density = render::scaleLogDensity(v.logDensity.data(), static_cast<std::size_t>(v.logDensity.size()),
                                          key.logScale ? render::DensityScale::Log : render::DensityScale::Linear);
 }

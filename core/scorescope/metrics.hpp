@@ -31,6 +31,10 @@ Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x, dou
 // log N(x; 0, s(1)^2 I), the prior every sampler starts from.
 LogDensityFn gaussianPrior(const Process& process);
 
+// s(t) |s_theta(x, t) - s_exact(x, t)| per point: the score error in units of the noise
+// (= |eps_theta - eps_exact|), comparable across t (the learn-the-score lesson's heat map).
+Eigen::VectorXd noiseUnitScoreError(const ScoreModel& model, const ScoreModel& exact, const Points& x, double t);
+
 // E_{x ~ p_t} |s_theta - s_exact|^2 (unweighted) at each of `times`, with `particles` exact samples
 // each: where in time a model is wrong. Time i uses stream rng.derive(i).
 std::vector<double> scoreErrorAtTimes(const ScoreModel& model, const ScoreModel& exact, const Target& target,

@@ -113,6 +113,10 @@ LogDensityFn gaussianPrior(const Process& process) {
   };
 }
 
+Eigen::VectorXd noiseUnitScoreError(const ScoreModel& model, const ScoreModel& exact, const Points& x, double t) {
+  return (model.score(x, t) - exact.score(x, t)).rowwise().norm() * exact.process().s(t);
+}
+
 std::vector<double> scoreErrorAtTimes(const ScoreModel& model, const ScoreModel& exact, const Target& target,
                                       const std::vector<double>& times, Eigen::Index particles, const CounterRng& rng) {
   const Process& p = exact.process();
