@@ -88,6 +88,17 @@ struct SampledScene {
   int recordedPaths = 40;  // particles whose every step is kept for paths and trails
   // How a learned model is trained here (the learn-the-score lesson, `scorescope train`).
   TrainingSettings training;
+  // Lessons 1-2: a second pane beside the first with the other family of process (VE beside a
+  // VP-type process, VP beside VE), from the same data and the same noise.
+  bool compareProcesses = false;
+  // Lesson 3: `comparison` (the other Langevin sampler) beside `sampler`, from the same noise.
+  bool compareSamplers = false;
+  // Lesson 4, when not empty: one DDIM run per eta in [0, 1] side by side from the same noise,
+  // instead of sampler against comparison.
+  std::vector<double> etaSweep;
+  // Lesson 4: the target's data encoded to noise by deterministic DDIM (eta = 0) and decoded
+  // back, instead of sampler against comparison.
+  bool ddimRoundTrip = false;
 
   bool operator==(const SampledScene&) const = default;
 };
@@ -107,7 +118,7 @@ struct Layers {
   bool density = true;
   bool contours = false;
   bool trails = true;
-  bool paths = true;
+  bool paths = false;  // every recorded step of the recorded paths (trails show the last few)
   bool grid = true;
 
   bool operator==(const Layers&) const = default;
@@ -143,6 +154,20 @@ struct DisplayScene {
   int contourLevels = 8;
   int trailLength = 12;  // steps
   bool cfgShowsGamma = false;  // CFG notation: w (Ho & Salimans) or gamma = 1 + w (lecture notes)
+  // The camera follows the noise scale: the half extent grows with the spread of x_t, so VE at
+  // t = 1 (s = 50) stays framed. The camera's own half extent is the one at t = 0.
+  bool autoFit = false;
+  // Lesson 4: the colour map shows the PF-ODE log-likelihood log p_0(x) of the score on show
+  // (the change of variables along the ODE) instead of the exact p_t.
+  bool likelihoodMap = false;
+  // Lesson 5, classifier guidance: the normalised tilted law p_0(x) p_0(y|x)^gamma / Z drawn
+  // over the guided samples, and grad log Z_t(x) (the gap between the guided score and the
+  // score of the noised tilted law) as arrows.
+  bool tiltedLaw = false;
+  // Overlays for a lecture hall: the update rule being animated with its current numbers, and
+  // the legend of particle colours, arrow length and brightness, and classes.
+  bool equationOverlay = true;
+  bool legend = true;
   Camera camera;
   Playback playback;
 
@@ -222,6 +247,10 @@ void visitSceneFields(S& a, S& b, F&& f) {
   f("sampled.training.ncsnLevels", x.training.ncsnLevels, y.training.ncsnLevels);
   f("sampled.training.emaDecay", x.training.emaDecay, y.training.emaDecay);
   f("sampled.training.seed", x.training.seed, y.training.seed);
+  f("sampled.compareProcesses", x.compareProcesses, y.compareProcesses);
+  f("sampled.compareSamplers", x.compareSamplers, y.compareSamplers);
+  f("sampled.etaSweep", x.etaSweep, y.etaSweep);
+  f("sampled.ddimRoundTrip", x.ddimRoundTrip, y.ddimRoundTrip);
 
   auto& d = a.display;
   auto& e = b.display;
@@ -241,6 +270,11 @@ void visitSceneFields(S& a, S& b, F&& f) {
   f("display.contourLevels", d.contourLevels, e.contourLevels);
   f("display.trailLength", d.trailLength, e.trailLength);
   f("display.cfgShowsGamma", d.cfgShowsGamma, e.cfgShowsGamma);
+  f("display.autoFit", d.autoFit, e.autoFit);
+  f("display.likelihoodMap", d.likelihoodMap, e.likelihoodMap);
+  f("display.tiltedLaw", d.tiltedLaw, e.tiltedLaw);
+  f("display.equationOverlay", d.equationOverlay, e.equationOverlay);
+  f("display.legend", d.legend, e.legend);
   f("display.camera", d.camera, e.camera);
   f("display.playback.position", d.playback.position, e.playback.position);
   f("display.playback.speed", d.playback.speed, e.playback.speed);

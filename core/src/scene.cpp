@@ -144,8 +144,22 @@ std::string validateSampledScene(const SampledScene& s) {
   }
   if (std::string invalid = validateTrainingSettings(s.training); !invalid.empty()) return invalid;
   if (std::string invalid = validateSamplerSettings(s.sampler); !invalid.empty()) return "sampler." + invalid;
-  if (s.lesson == Lesson::ReverseVsOde) {
+  const bool comparesRuns = s.lesson == Lesson::ReverseVsOde || (s.lesson == Lesson::Langevin && s.compareSamplers);
+  if (comparesRuns) {
     if (std::string invalid = validateSamplerSettings(s.comparison); !invalid.empty()) return "comparison." + invalid;
+  }
+  if (s.lesson == Lesson::Langevin && s.compareSamplers && !samplerFitsLesson(s.comparison.kind, s.lesson)) {
+    return "comparison.kind: expected langevin or annealed-langevin beside a Langevin sampler, got " +
+           std::string(samplerName(s.comparison.kind));
+  }
+  if (s.etaSweep.size() > static_cast<std::size_t>(kMaxSweepScales)) {
+    return expected("eta-sweep", "at most 9 values", static_cast<double>(s.etaSweep.size()));
+  }
+  for (double eta : s.etaSweep) {
+    if (!(eta >= 0.0 && eta <= 1.0)) return expected("eta-sweep", "eta in [0, 1]", eta);
+  }
+  if (!s.etaSweep.empty() && s.ddimRoundTrip) {
+    return "eta-sweep: cannot be combined with ddim-round-trip (each replaces the sampler comparison)";
   }
   const GuidanceSpec& g = s.guidance;
   if (g.label < 0 || g.label > kMaxLabel) {
