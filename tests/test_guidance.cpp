@@ -6,6 +6,8 @@
 #include "scorescope/guidance.hpp"
 #include "scorescope/metrics.hpp"
 #include "scorescope/sampler_run.hpp"
+#include "scorescope/scene_plan.hpp"
+#include "scorescope/tilted_law.hpp"
 #include "test_support.hpp"
 
 using namespace scorescope;
@@ -18,6 +20,10 @@ class TestGuidance : public QObject {
   void cfgConventionsAgree();
   void universalGuidanceGradientMatchesFiniteDifferences();
   void universalGuidancePullsTowardTheTarget();
+  void aSweepOfGammaGivesEqualFieldsForBothKinds();
+  void theTiltedLawAtOneIsTheClass();
+  void theTiltedLawAtThreeIsNotWhatGuidanceSamples();
+  void tiltedSamplesFollowTheGrid();
 };
 
 void TestGuidance::classPosteriorGradientMatchesFiniteDifferences() {
@@ -124,6 +130,94 @@ void TestGuidance::universalGuidancePullsTowardTheTarget() {
   const double steered = meanDistance(guided);
   qInfo("mean distance to goal: unguided %.3f, guided %.3f", plain, steered);
   QVERIFY(steered < 0.5 * plain);
+}
+
+// guidance.sweep holds gamma for both kinds: the planner runs classifier guidance at gamma and
+// CFG at w = gamma - 1, which with exact scores are the same field (to rounding).
+void TestGuidance::aSweepOfGammaGivesEqualFieldsForBothKinds() {
+  SampledScene scene;
+  scene = enterLesson(scene, Lesson::Guidance);
+  scene.guidance.label = 3;
+  scene.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+  scene.guidance.kind = GuidanceKind::Classifier;
+  const ScenePlan classifier = planScene(scene);
+  scene.guidance.kind = GuidanceKind::ClassifierFree;
+  const ScenePlan cfg = planScene(scene);
+  QVERIFY2(classifier.ok() && cfg.ok(), (classifier.error + cfg.error).c_str());
+  QCOMPARE(cfg.runs.size(), std::size_t(4));
+  const Points x = 3.0 * CounterRng(9).normals(200, 0);
+  double worst = 0.0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    QCOMPARE(classifier.runs[i].scale, scene.guidance.sweep[i]);
+    QCOMPARE(cfg.runs[i].scale, scene.guidance.sweep[i] - 1.0);
+    for (double t : {0.02, 0.3, 0.8}) {
+      const Points a = classifier.runs[i].model->score(x, t);
+      const Points b = cfg.runs[i].model->score(x, t);
+      worst = std::max(worst, (a - b).cwiseAbs().maxCoeff() / (1.0 + a.cwiseAbs().maxCoeff()));
+    }
+  }
+  qInfo("largest relative difference classifier vs CFG at equal gamma: %.2e", worst);
+  QVERIFY(worst < 1e-10);
+  // gamma = 0 is the unconditional score for both.
+  QVERIFY((cfg.runs[0].model->score(x, 0.3) - cfg.exact->score(x, 0.3)).cwiseAbs().maxCoeff() < 1e-10);
+  scene.guidance.sweep = {0.0, -0.5};
+  QVERIFY(planScene(scene).error.find("guidance.sweep") == 0);
+}
+
+// At gamma = 1, p_0 p_0(y|x) = w_y p_0(x|y): the tilted law is the class conditional (closed
+// form), q_t = p_t(x|y), so its grid score is the exact conditional score and grad log Z_t = 0.
+void TestGuidance::theTiltedLawAtOneIsTheClass() {
+  const auto mixture = test::referenceMixture();
+  const Process vp(ProcessKind::Vp);
+  const TiltedLaw law(mixture, vp, 1, 1.0);
+  const auto conditional = mixture->conditional(1);
+  const Points x0 = conditional->sample(300, CounterRng(10), nullptr);
+  const Eigen::VectorXd exactLog = conditional->evaluate(x0, 1.0, 0.0, {.logDensity = true}).logDensity;
+  const double densityError = (law.logDensity(x0) - exactLog).cwiseAbs().maxCoeff();
+  qInfo("gamma = 1: |log q_0 - log p_0(x|y)| <= %.2e (grid step %.3f)", densityError, law.gridStep());
+  QVERIFY(densityError < 1e-6);
+  for (double t : {0.05, 0.2, 0.5, 0.9}) {
+    const Points x = vp.a(t) * x0 + vp.s(t) * CounterRng(11).normals(300, 0);
+    const Points exact = ExactScore(std::shared_ptr<const Target>(mixture->conditional(1)), vp).score(x, t);
+    const double scoreError = (law.noisedScore(x, t) - exact).cwiseAbs().maxCoeff();
+    const double gap = law.logNormaliserGradient(x, t).cwiseAbs().maxCoeff();
+    qInfo("t = %.2f: |grad log q_t - closed form| %.2e, |grad log Z_t| %.2e (|score| up to %.1f)", t, scoreError,
+          gap, exact.cwiseAbs().maxCoeff());
+    QVERIFY(scoreError < 1e-4 * (1.0 + exact.cwiseAbs().maxCoeff()));
+    QVERIFY(gap < 1e-4 * (1.0 + exact.cwiseAbs().maxCoeff()));
+  }
+}
+
+// At gamma = 3 the guided score is not the score of the noised tilted law: grad log Z_t is of
+// the order of the score itself between the class's two modes and the other class.
+void TestGuidance::theTiltedLawAtThreeIsNotWhatGuidanceSamples() {
+  const auto mixture = test::referenceMixture();
+  const Process vp(ProcessKind::Vp);
+  const TiltedLaw law(mixture, vp, 1, 3.0);
+  const Points x = 2.0 * CounterRng(12).normals(400, 0);
+  for (double t : {0.2, 0.5}) {
+    const Points gap = law.logNormaliserGradient(x, t);
+    const double largest = gap.rowwise().norm().maxCoeff();
+    qInfo("gamma = 3, t = %.1f: max |grad log Z_t| = %.3f", t, largest);
+    QVERIFY(largest > 0.5);
+  }
+  // And the tilted law itself is not p_0(x|y): it puts more mass away from class 0.
+  const TiltedLaw one(mixture, vp, 1, 1.0);
+  const Points probe = (Points(1, 2) << 0.0, 0.0).finished();
+  QVERIFY(std::abs(law.logDensity(probe)(0) - one.logDensity(probe)(0)) > 0.5);
+}
+
+// Draws of the grid law match the law: at gamma = 1, exact class draws (sliced W1 at the noise
+// floor of two exact sample sets plus 0.03).
+void TestGuidance::tiltedSamplesFollowTheGrid() {
+  const auto mixture = test::referenceMixture();
+  const TiltedLaw law(mixture, Process(ProcessKind::Vp), 1, 1.0);
+  const auto conditional = mixture->conditional(1);
+  const Points exact = conditional->sample(3000, CounterRng(13), nullptr);
+  const double floor = slicedWasserstein(conditional->sample(3000, CounterRng(14), nullptr), exact, 1, 64, 1);
+  const double distance = slicedWasserstein(law.sample(3000, CounterRng(15)), exact, 1, 64, 1);
+  qInfo("SW1 grid draws %.4f (floor %.4f)", distance, floor);
+  QVERIFY(distance < floor + 0.03);
 }
 
 QTEST_APPLESS_MAIN(TestGuidance)

@@ -14,6 +14,7 @@ class TestMetrics : public QObject {
   Q_OBJECT
  private slots:
   void slicedWassersteinOfAShift();
+  void likelihoodMapOfTheExactScoreIsTheDensity();
   void slicedWassersteinOfTwoGaussians();
   void mmdOfShiftedGaussians();
   void pfOdeLikelihoodMatchesExactDensity_data();
@@ -129,6 +130,32 @@ void TestMetrics::pfOdeLikelihoodWithGaussianPrior() {
   const Eigen::VectorXd ode = pfOdeLogLikelihood(model, x, t0, 200, gaussianPrior(p));
   const Eigen::VectorXd exact = mixture->evaluate(x, p.a(t0), p.s(t0), {.logDensity = true}).logDensity;
   QVERIFY((ode - exact).cwiseAbs().maxCoeff() < 0.02);
+}
+
+// The viewport's likelihood map (lesson 4) on a coarse grid over the default view: with the exact
+// score it is the exact log p_t0 up to the prior mismatch (< 0.02 nats, above) and the RK4 error of
+// kLikelihoodMapSteps steps. Stated tolerance: 0.05 nats where log p_t0 is within 12 nats of its
+// maximum (the colours a lecturer sees), 0.1 nats in the far tails (down to -77 nats).
+void TestMetrics::likelihoodMapOfTheExactScoreIsTheDensity() {
+  const auto mixture = test::referenceMixture();
+  const Process p(ProcessKind::Vp);
+  const ExactScore model(mixture, p);
+  const double t0 = defaultTMin(p);
+  Points nodes(24 * 24, 2);
+  for (int j = 0; j < 24; ++j) {
+    for (int i = 0; i < 24; ++i) nodes.row(j * 24 + i) << -4.4 + 8.8 * i / 23.0, -4.4 + 8.8 * j / 23.0;
+  }
+  const Eigen::VectorXd map = likelihoodMap(model, nodes, t0);
+  const Eigen::VectorXd exact = mixture->evaluate(nodes, p.a(t0), p.s(t0), {.logDensity = true}).logDensity;
+  double nearError = 0.0, farError = 0.0;
+  for (Eigen::Index k = 0; k < nodes.rows(); ++k) {
+    double& worst = exact(k) > exact.maxCoeff() - 12.0 ? nearError : farError;
+    worst = std::max(worst, std::abs(map(k) - exact(k)));
+  }
+  qInfo("likelihood map vs exact log p_t0: max error %.3g nats (within 12 nats of the max), %.3g (tails); range %.1f .. %.1f",
+        nearError, farError, exact.minCoeff(), exact.maxCoeff());
+  QVERIFY(nearError < 0.05);
+  QVERIFY(farError < 0.1);
 }
 
 namespace {

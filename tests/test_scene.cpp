@@ -125,7 +125,7 @@ class TestScene : public QObject {
     QVERIFY2(plan.ok(), plan.error.c_str());
     QCOMPARE(plan.runs.size(), std::size_t(4));
     for (std::size_t i = 0; i < 4; ++i) {
-      QCOMPARE(plan.runs[i].scale, s.guidance.sweep[i]);
+      QCOMPARE(plan.runs[i].scale, s.guidance.sweep[i] - 1.0);  // the sweep is gamma; CFG runs w = gamma - 1
       QCOMPARE(plan.runs[i].label, 5);
     }
   }

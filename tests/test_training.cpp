@@ -354,7 +354,7 @@ class TestTraining : public QObject {
     QCOMPARE(both.runs.size(), std::size_t(4));
     QCOMPARE(both.runs[1].source, ScoreSource::Exact);
     QCOMPARE(both.runs[2].source, ScoreSource::Learned);
-    QCOMPARE(both.runs[3].scale, 2.0);
+    QCOMPARE(both.runs[3].scale, 1.0);  // the sweep holds gamma = 2: CFG runs w = 1
   }
 
   void thePlannerRefusesMissingOrMismatchedModels() {

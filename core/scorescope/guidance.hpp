@@ -51,6 +51,8 @@ enum class CfgConvention {
 std::string_view cfgConventionName(CfgConvention c);
 // The same guidance in the other convention: gamma = 1 + w.
 double lectureGammaFromW(double w);
+// w = gamma - 1: a guidance sweep holds gamma for both kinds (GuidanceSpec::sweep).
+double cfgWFromGamma(double gamma);
 
 class ClassifierFreeGuidance final : public ScoreModel {
  public:

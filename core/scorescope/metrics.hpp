@@ -30,6 +30,10 @@ Eigen::VectorXd pfOdeLogLikelihood(const ScoreModel& model, const Points& x, dou
                                    const LogDensityFn& logPrior);
 // log N(x; 0, s(1)^2 I), the prior every sampler starts from.
 LogDensityFn gaussianPrior(const Process& process);
+// The likelihood map the viewport colours a pane by (lesson 4): pfOdeLogLikelihood at every node
+// with the Gaussian prior and kLikelihoodMapSteps RK4 steps (Karras-spaced, so few suffice).
+inline constexpr int kLikelihoodMapSteps = 48;
+Eigen::VectorXd likelihoodMap(const ScoreModel& model, const Points& nodes, double t0);
 
 // s(t) |s_theta(x, t) - s_exact(x, t)| per point: the score error in units of the noise
 // (= |eps_theta - eps_exact|), comparable across t (the learn-the-score lesson's heat map).

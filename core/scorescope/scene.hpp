@@ -68,7 +68,11 @@ struct GuidanceSpec {
   // Classifier guidance: gamma. Classifier-free: w of Ho & Salimans; the lecture notes' gamma =
   // 1 + w is the same guidance in another notation (a display choice, DisplayScene).
   double scale = 3.0;
-  // When not empty, one run per scale side by side (small multiples) instead of `scale`.
+  // When not empty, one run per value side by side (small multiples) instead of `scale`. The
+  // values are gamma in [0, 100] for BOTH kinds, so classifier and classifier-free sweeps compare
+  // at equal values and gamma = 0 is the unconditional model: classifier guidance runs gamma,
+  // classifier-free guidance runs w = gamma - 1. (With exact scores the two coincide at equal
+  // gamma.)
   std::vector<double> sweep;
 
   bool operator==(const GuidanceSpec&) const = default;

@@ -61,6 +61,7 @@ std::string_view cfgConventionName(CfgConvention c) {
 }
 
 double lectureGammaFromW(double w) { return 1.0 + w; }
+double cfgWFromGamma(double gamma) { return gamma - 1.0; }
 
 ClassifierFreeGuidance::ClassifierFreeGuidance(std::shared_ptr<const ScoreModel> conditional,
                                                std::shared_ptr<const ScoreModel> unconditional,

@@ -148,4 +148,8 @@ double weightedScoreError(const ScoreModel& model, const ScoreModel& exact, cons
   return total / times;
 }
 
+Eigen::VectorXd likelihoodMap(const ScoreModel& model, const Points& nodes, double t0) {
+  return pfOdeLogLikelihood(model, nodes, t0, kLikelihoodMapSteps, gaussianPrior(model.process()));
+}
+
 }  // namespace scorescope

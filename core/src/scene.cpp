@@ -168,9 +168,10 @@ std::string validateSampledScene(const SampledScene& s) {
   if (g.sweep.size() > static_cast<std::size_t>(kMaxSweepScales)) {
     return expected("guidance.sweep", "at most 9 scales", static_cast<double>(g.sweep.size()));
   }
-  std::vector<double> scales = g.sweep;
-  scales.push_back(g.scale);
-  for (double scale : scales) {
+  for (double gamma : g.sweep) {
+    if (!(gamma >= 0.0 && gamma <= kMaxGuidanceScale)) return expected("guidance.sweep", "gamma in [0, 100]", gamma);
+  }
+  for (double scale : {g.scale}) {
     switch (g.kind) {
       case GuidanceKind::None:
       case GuidanceKind::Conditional: break;

@@ -163,7 +163,12 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
     plan.error = "guidance.sweep: a sweep needs classifier or classifier-free guidance";
     return plan;
   }
-  const std::vector<double> scales = g.sweep.empty() ? std::vector<double>{g.scale} : g.sweep;
+  // The sweep holds gamma for both kinds, so the two guidances compare at equal values;
+  // classifier-free runs take w = gamma - 1 (the scene's `scale` is already in each kind's own unit).
+  std::vector<double> scales = g.sweep.empty() ? std::vector<double>{g.scale} : g.sweep;
+  if (!g.sweep.empty() && g.kind == GuidanceKind::ClassifierFree) {
+    for (double& scale : scales) scale = cfgWFromGamma(scale);
+  }
   for (const ScoreSource source : {ScoreSource::Exact, ScoreSource::Learned}) {
     if (scene.score != ScoreSource::Both && scene.score != source) continue;
     const std::size_t first = plan.runs.size();
