@@ -426,7 +426,7 @@ void TestCli::helpDocumentsDefaults() {
   const QString viewport = overview.out.section("viewport options:", 1).section("commands:", 0, 0);
   const QStringList real{"--lesson N", "--target NAME", "--process NAME", "--particles N", "--seed S",
                          "--sampler NAME", "--steps N", "--class Y", "--scale S", "--sweep", "--annealed",
-                         "--contours", "--score SOURCE", "--model FILE", "--classifier FILE", "--train-steps N",
+                         "--contours", "--tilted-law", "--likelihood-map", "--score SOURCE", "--model FILE", "--classifier FILE", "--train-steps N",
                          "--screenshot FILE", "--position U", "--size WxH", "--bench-frames N"};
   for (const QString& option : real) QVERIFY2(viewport.contains(option), qPrintable(option + "\n" + overview.out));
   static const QRegularExpression flag("--[a-z-]+");

@@ -176,7 +176,9 @@ void TestGuidance::theTiltedLawAtOneIsTheClass() {
   const double densityError = (law.logDensity(x0) - exactLog).cwiseAbs().maxCoeff();
   qInfo("gamma = 1: |log q_0 - log p_0(x|y)| <= %.2e (grid step %.3f)", densityError, law.gridStep());
   QVERIFY(densityError < 1e-6);
-  for (double t : {0.05, 0.2, 0.5, 0.9}) {
+  // The grid resolves q_t from where the kernel is two grid steps wide: a small t.
+  QVERIFY2(law.resolvedTime() > 0.0 && law.resolvedTime() < 0.05, qPrintable(QString::number(law.resolvedTime())));
+  for (double t : {law.resolvedTime(), 0.05, 0.2, 0.5, 0.9}) {
     const Points x = vp.a(t) * x0 + vp.s(t) * CounterRng(11).normals(300, 0);
     const Points exact = ExactScore(std::shared_ptr<const Target>(mixture->conditional(1)), vp).score(x, t);
     const double scoreError = (law.noisedScore(x, t) - exact).cwiseAbs().maxCoeff();

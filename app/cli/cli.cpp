@@ -163,6 +163,7 @@ int usage() {
            "viewport options:\n"
            "  --lesson N (1..6), --target NAME|draw, --process NAME, --particles N, --seed S,\n"
            "  --sampler NAME, --steps N, --class Y, --scale S, --sweep, --annealed, --contours,\n"
+           "  --tilted-law (lesson 5), --likelihood-map (lesson 4),\n"
            "  --score SOURCE, --model FILE, --classifier FILE, --train-steps N,\n"
            "  --screenshot FILE [--position U] [--size WxH],\n"
            "  --bench-frames N (median and p95 frame times)\n\n"

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gui/run_controller.hpp"
 #include "gui/session.hpp"
 #include "render/arrow_field.hpp"
 #include "render/density_image.hpp"
@@ -98,6 +99,36 @@ std::vector<std::string> paneTitles(const Session& session, const Scene& scene) 
   return titles;
 }
 
+// The run a pane shows: the output on show, or before it arrives the planned run.
+const PlannedRun* paneRun(const Session& session, std::size_t index) {
+  if (const RunOutput* out = session.shown(); out && index < out->runs.size()) return &out->runs[index].run;
+  if (index < session.plan().runs.size()) return &session.plan().runs[index];
+  return nullptr;
+}
+
+// Lesson 5 with classifier guidance and the tilted-law view on.
+bool showsTiltedLaw(const Scene& scene) {
+  return scene.sampled.lesson == Lesson::Guidance && scene.display.tiltedLaw &&
+         scene.sampled.guidance.kind == GuidanceKind::Classifier;
+}
+
+// The gap field grad log Z_t of a tilted law as a ScoreModel, so the arrow cache keys on it like
+// on any field. Below the law's resolved time (where the grid cannot resolve q_t) it shows the
+// field at that time; the caption says so.
+class TiltedGapField final : public ScoreModel {
+ public:
+  TiltedGapField(std::shared_ptr<const TiltedLaw> law, Process process)
+      : law_(std::move(law)), process_(std::move(process)) {}
+  const Process& process() const override { return process_; }
+  Points score(const Points& x, double t) const override {
+    return law_->logNormaliserGradient(x, std::max(t, law_->resolvedTime()));
+  }
+
+ private:
+  std::shared_ptr<const TiltedLaw> law_;
+  Process process_;
+};
+
 // Panes side by side; more than three in two rows (a 2 x 2 sweep, exact over learned).
 std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} : std::pair{n, 1}; }
 
@@ -107,12 +138,34 @@ std::string captionOf(const Session& session, const Scene& scene, std::size_t in
     return "colour: s(t) |s_theta - grad log p_t|\nlog scale: " + fmt("%.3g", kErrorScaleLow) + " dark .. " +
            fmt("%.3g", kErrorScaleHigh) + " bright";
   }
+  std::string caption;
+  const PlannedRun* run = scene.sampled.lesson == Lesson::Guidance ? paneRun(session, index) : nullptr;
+  if (run && run->guidance != GuidanceKind::None && scene.display.layers.density) {
+    // What the colour map is, honestly: the exact guided density at this gamma (for a learned run
+    // the reference it aims at, not the learned model's own law).
+    caption = "colour: exact p_t(x) p_t(y|x)^" + fmt("%.3g", runGamma(*run)) +
+              (run->source == ScoreSource::Learned ? " (reference)" : "") + ", scaled to its max";
+    if (index == 0 && scene.sampled.guidance.sweep.size() > 1) {
+      caption += "\nexact scores: CFG w = gamma - 1 = classifier gamma\narrows: one colour scale for all panes";
+    }
+  }
   const RunOutput* out = session.shown();
-  if (!out || index >= out->w1.size()) return {};
-  return "sliced W1 to exact target samples: " + fmt("%.3f", out->w1[index]);
+  if (!out || index >= out->w1.size()) return caption;
+  return caption + (caption.empty() ? "" : "\n") + "sliced W1 to exact " +
+         (run && run->guidance != GuidanceKind::None ? "class" : "target") + " samples: " + fmt("%.3f", out->w1[index]);
 }
 
 }  // namespace
+
+double runGamma(const PlannedRun& run) {
+  switch (run.guidance) {
+    case GuidanceKind::None: return 0.0;
+    case GuidanceKind::Conditional: return 1.0;
+    case GuidanceKind::Classifier: return run.scale;
+    case GuidanceKind::ClassifierFree: return lectureGammaFromW(run.scale);
+  }
+  return 0.0;
+}
 
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
   const std::string y = "  class " + std::to_string(run.label);
@@ -160,12 +213,79 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
                    camera.centreX + camera.halfExtent, camera.centreY + camera.halfExtent});
     fillPane(session, scene, pane, static_cast<std::size_t>(i));
   }
+  // A guidance sweep (or exact beside learned) compares magnitudes across panes: one scale.
+  makePaneArrows(scene.display, scene.sampled.lesson == Lesson::Guidance && n > 1);
   return panes_;
+}
+
+void FrameBuilder::makePaneArrows(const DisplayScene& display, bool shared) {
+  double scale = 0.0;
+  if (shared) {
+    for (const Pane& p : panes_) {
+      if (!p.showsArrows) continue;
+      scale = std::max(scale, render::maxArrowNorm(p.arrowField.col(0).data(), p.arrowField.col(1).data(),
+                                                   static_cast<std::size_t>(p.arrowField.rows())));
+    }
+  }
+  const Camera& c = display.camera;
+  for (Pane& pane : panes_) {
+    if (!pane.showsArrows) continue;
+    render::ArrowStyle style;
+    style.length = pane.arrowKey.trueLength ? render::ArrowLength::TrueLength : render::ArrowLength::Normalised;
+    style.gain = pane.arrowKey.gain;
+    style.colourScale = scale;
+    pane.arrows = render::makeArrows(pane.arrowNodes, pane.arrowField.col(0).data(), pane.arrowField.col(1).data(), style);
+    render::ArrowLayer a;
+    a.arrows = pane.arrows.data();
+    a.count = pane.arrows.size();
+    const double cell = 2.0 * c.halfExtent / pane.arrowKey.grid;
+    a.shaftWidth = static_cast<float>(0.075 * cell);
+    a.headLength = static_cast<float>(0.3 * cell);
+    a.opacity = 0.85f;
+    pane.frame.arrows.push_back(a);
+  }
+}
+
+const FrameBuilder::Tilted& FrameBuilder::tilted(const ScenePlan& plan, int label, double gamma) {
+  for (const Tilted& e : tilted_) {
+    if (e.target == plan.target && e.process == plan.process.kind() && e.label == label && e.gamma == gamma) return e;
+  }
+  if (tilted_.size() >= 2 * static_cast<std::size_t>(kMaxSweepScales)) tilted_.erase(tilted_.begin());
+  Tilted e{plan.target, plan.process.kind(), label, gamma, nullptr, nullptr};
+  e.law = std::make_shared<TiltedLaw>(plan.target, plan.process, label, gamma);
+  e.gap = std::make_shared<TiltedGapField>(e.law, plan.process);
+  tilted_.push_back(std::move(e));
+  return tilted_.back();
+}
+
+void FrameBuilder::fillTilted(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
+  const PlannedRun* run = paneRun(session, index);
+  if (!run) return;
+  const Tilted& law = tilted(session.plan(), run->label, runGamma(*run));
+  std::string text = "colour: tilted law q_0 = p_0 p_0(y|x)^" + fmt("%.3g", law.gamma) + " / Z  (t = " +
+                     fmt("%.3g", law.law->baseTime()) + ")\narrows: grad log Z_t = guided - score of q_t";
+  if (scene.display.layers.arrows && session.displayTime() < law.law->resolvedTime()) {
+    text += "\n(arrows at t = " + fmt("%.3f", law.law->resolvedTime()) + ", the finest the grid resolves)";
+  }
+  const RunOutput* out = session.shown();
+  if (out && index < out->runs.size() && out->runs[index].trajectory.final.rows() > 0) {
+    const std::pair<int, const void*> key{session.shownGeneration(), law.law.get()};
+    if (key != pane.tiltedW1Key) {
+      pane.tiltedW1Key = key;
+      const Points& final = out->runs[index].trajectory.final;
+      const Eigen::Index n = std::min<Eigen::Index>(final.rows(), kW1Points);
+      pane.tiltedW1 = slicedWasserstein(final.topRows(n), law.law->sample(n, CounterRng(scene.sampled.seed + 77)), 1,
+                                        kW1Directions, 1);
+    }
+    text += "\nsliced W1 guided samples to q_0: " + fmt("%.3f", pane.tiltedW1);
+  }
+  pane.caption = text;
 }
 
 void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
   render::FrameData& f = pane.frame;
   f = render::FrameData{};
+  pane.showsArrows = false;
   const DisplayScene& display = scene.display;
   const Layers& layers = display.layers;
   const Lesson lesson = scene.sampled.lesson;
@@ -199,10 +319,20 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
       d.opacity = 0.6f;  // dimmed: the arrows over it must stay legible on a projector
       f.densities.push_back(d);
     }
+  } else if (layers.density && lesson == Lesson::ReverseVsOde && display.likelihoodMap) {
+    fillLikelihood(session, scene, pane, index);
   } else if (layers.density && !forwardSamplesPane) {
     const render::WorldRect r = pane.view.visibleRect();
     DensityKey key{plan.target, plan.process.kind(), fieldTime(plan, t), r, densityColumns(pane.width), 0,
                    display.logDensity};
+    // Lesson 5 draws what guidance aims at: p_t p_t(y|x)^gamma at the pane's gamma (exact, also
+    // beside a learned run), and with the tilted-law view the tilted data law q_0 itself.
+    const PlannedRun* run = lesson == Lesson::Guidance ? paneRun(session, index) : nullptr;
+    if (run && run->guidance != GuidanceKind::None) {
+      key.label = run->label;
+      key.gamma = runGamma(*run);
+      if (showsTiltedLaw(scene)) key.t = tilted(plan, key.label, key.gamma).law->baseTime();
+    }
     key.rows = std::max(2, static_cast<int>(std::lround(key.columns * r.height() / r.width())));
     if (!(key == pane.densityKey)) {
       pane.densityKey = key;
@@ -215,7 +345,10 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   }
 
   if (layers.arrows && lesson != Lesson::ForwardNoising) {
-    const std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
+    std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
+    if (showsTiltedLaw(scene)) {
+      if (const PlannedRun* run = paneRun(session, index)) model = tilted(plan, run->label, runGamma(*run)).gap;
+    }
     // The arrow grid covers the camera square (not the whole pane) so the arrow count is the
     // slider's n x n whatever the window shape; it is centred in the visible rect.
     const Camera& c = display.camera;
@@ -227,22 +360,14 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
       pane.arrowKey = {};
     } else if (!(key == pane.arrowKey)) {
       pane.arrowKey = key;
-      const render::GridNodes nodes = render::makeGridNodes(square, key.grid);
-      const Points score = model->score(gridPoints(nodes.xs, nodes.ys), key.t);
-      render::ArrowStyle style;
-      style.length = key.trueLength ? render::ArrowLength::TrueLength : render::ArrowLength::Normalised;
-      style.gain = key.gain;
-      pane.arrows = render::makeArrows(nodes, score.col(0).data(), score.col(1).data(), style);
+      pane.arrowNodes = render::makeGridNodes(square, key.grid);
+      pane.arrowField = model->score(gridPoints(pane.arrowNodes.xs, pane.arrowNodes.ys), key.t);
     }
-    render::ArrowLayer a;
-    a.arrows = pane.arrows.data();
-    a.count = pane.arrows.size();
-    const double cell = 2.0 * c.halfExtent / key.grid;
-    a.shaftWidth = static_cast<float>(0.075 * cell);
-    a.headLength = static_cast<float>(0.3 * cell);
-    a.opacity = 0.85f;
-    f.arrows.push_back(a);
+    pane.showsArrows = model != nullptr;  // the arrows are made in makePaneArrows
+  } else {
+    pane.showsArrows = false;
   }
+  if (showsTiltedLaw(scene)) fillTilted(session, scene, pane, index);
 
   if (!layers.particles || !shown) return;
   if (lessonShowsData(lesson)) {
@@ -293,6 +418,37 @@ std::shared_ptr<const ScoreModel> FrameBuilder::arrowModel(const Session& sessio
   return plan.exact;
 }
 
+void FrameBuilder::fillLikelihood(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
+  const std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
+  if (!model) return;
+  const ScenePlan& plan = session.plan();
+  const render::WorldRect r = pane.view.visibleRect();
+  // Coarse: one ODE per node, about one node per 24 px (bilinear filtering smooths the rest).
+  LikelihoodKey key{model, fieldTime(plan, 0.0), r, std::clamp(pane.width / 24, 8, 40), 0};
+  key.rows = std::max(2, static_cast<int>(std::lround(key.columns * r.height() / r.width())));
+  const std::shared_ptr<const Eigen::VectorXd> map = session.likelihoodMaps().get(key);
+  if (!map) {
+    pane.caption = "computing the PF-ODE likelihood map ...";
+    return;
+  }
+  // Linear in log p_0 over the top kLikelihoodWindow nats (or the whole map when it spans less):
+  // wide enough for the tails between modes, narrow enough that the modes stand out.
+  constexpr double kLikelihoodWindow = 15.0;
+  const double hi = map->maxCoeff(), lo = std::max(map->minCoeff(), hi - kLikelihoodWindow);
+  pane.density.resize(static_cast<std::size_t>(map->size()));
+  for (Eigen::Index i = 0; i < map->size(); ++i) {
+    pane.density[static_cast<std::size_t>(i)] =
+        static_cast<float>(hi > lo ? std::clamp(((*map)(i) - lo) / (hi - lo), 0.0, 1.0) : 0.0);
+  }
+  pane.densityKey = {};  // the buffer now holds the map
+  pane.errorKey = {};
+  pane.frame.densities.push_back(densityLayer(pane, key.columns, key.rows, r));
+  const std::string line = "colour: PF-ODE log-likelihood log p_0(x) of this score\n" + fmt("%.1f", lo) +
+                           " (dark) .. " + fmt("%.1f", hi) + " (bright); lowest on the pane " +
+                           fmt("%.1f", map->minCoeff());
+  pane.caption = pane.caption.empty() ? line : line + "\n" + pane.caption;
+}
+
 void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
   const Eigen::VectorXd error =
       noiseUnitScoreError(*key.learned, *key.exact, texelNodes(key.rect, key.columns, key.rows), key.t);
@@ -306,9 +462,13 @@ void FrameBuilder::fillError(Pane& pane, const ErrorKey& key) {
 
 void FrameBuilder::fillDensity(Pane& pane, const DensityKey& key) {
   const Process process(key.process);
-  const FieldValues v = key.target->evaluate(texelNodes(key.rect, key.columns, key.rows), process.a(key.t),
-                                             process.s(key.t), {.logDensity = true});
-  pane.density = render::scaleLogDensity(v.logDensity.data(), static_cast<std::size_t>(v.logDensity.size()),
+  const Points nodes = texelNodes(key.rect, key.columns, key.rows);
+  // Scaled to its maximum on the pane's grid, so the normalising constant of a guided density
+  // (unknown in closed form) does not matter.
+  const Eigen::VectorXd logDensity =
+      key.label >= 0 ? guidedLogDensity(*key.target, process, nodes, key.t, key.label, key.gamma)
+                     : key.target->evaluate(nodes, process.a(key.t), process.s(key.t), {.logDensity = true}).logDensity;
+  pane.density = render::scaleLogDensity(logDensity.data(), static_cast<std::size_t>(logDensity.size()),
                                          key.logScale ? render::DensityScale::Log : render::DensityScale::Linear);
 }
 

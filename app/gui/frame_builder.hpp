@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
+#include "render/arrow_field.hpp"
 #include "render/axes.hpp"
 #include "render/frame_data.hpp"
 #include "scorescope/scene_plan.hpp"
+#include "scorescope/tilted_law.hpp"
 
 namespace scorescope::gui {
 
@@ -22,6 +24,9 @@ struct DensityKey {
   render::WorldRect rect;
   int columns = 0, rows = 0;
   bool logScale = false;
+  // Lesson 5: the guided density p_t(x) p_t(y|x)^gamma of class `label` (label -1: plain p_t).
+  int label = -1;
+  double gamma = 0.0;
   bool operator==(const DensityKey&) const = default;
 };
 
@@ -71,7 +76,18 @@ struct Pane {
   DensityKey densityKey;
   ArrowKey arrowKey;
   ErrorKey errorKey;
+  // The field the arrows show at the nodes of arrowKey (arrows are made from it every frame, so
+  // panes compared side by side can share one colour scale), and whether this frame shows them.
+  render::GridNodes arrowNodes;
+  Points arrowField;
+  bool showsArrows = false;
+  // Lesson 5's tilted law: sliced W1 of the guided samples to draws of q_0, for one output and law.
+  std::pair<int, const void*> tiltedW1Key{-1, nullptr};
+  double tiltedW1 = 0.0;
 };
+
+// Lesson 5's guidance scale of a run in the one unit both kinds share: gamma (CFG: 1 + w).
+double runGamma(const PlannedRun& run);
 
 // A pane title for a run: its sampler, or its guidance with the scale in the chosen notation.
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma);
@@ -87,12 +103,28 @@ class FrameBuilder {
  private:
   void fillPane(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
   static void fillDensity(Pane& pane, const DensityKey& key);
+  // The tilted law of a class and gamma with the field of its grad log Z_t, built once per key.
+  struct Tilted {
+    std::shared_ptr<const Target> target;
+    ProcessKind process = ProcessKind::Vp;
+    int label = 0;
+    double gamma = 0.0;
+    std::shared_ptr<const TiltedLaw> law;
+    std::shared_ptr<const ScoreModel> gap;
+  };
+  const Tilted& tilted(const ScenePlan& plan, int label, double gamma);
+  void fillTilted(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
+  // Arrows of every pane from its field, with one colour scale when `shared`.
+  void makePaneArrows(const DisplayScene& display, bool shared);
   static void fillError(Pane& pane, const ErrorKey& key);
+  // Lesson 4's likelihood map of the pane's score (from the session's cache; none while computing).
+  static void fillLikelihood(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
   // The field a pane's arrows show (null: none yet).
   static std::shared_ptr<const ScoreModel> arrowModel(const Session& session, const Scene& scene, std::size_t index);
   static void fillRunParticles(Pane& pane, const RunResult& run, int step, const DisplayScene& display);
 
   std::vector<Pane> panes_;
+  std::vector<Tilted> tilted_;  // a few entries: one per gamma of a sweep
 };
 
 }  // namespace scorescope::gui

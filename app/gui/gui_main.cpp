@@ -157,7 +157,10 @@ int runGui(int argc, char** argv) {
     session.timeline().scrubTo(position >= 0.0 ? position : session.timeline().discrete() ? 1.0 : 0.35);
     session.timeline().setPlaying(false);
     QImage image;
-    for (int i = 0; i < 4; ++i) image = window.viewport()->grabFrame();  // let ImGui settle
+    for (int i = 0; i < 4; ++i) {  // let ImGui settle; a frame may start a likelihood map
+      image = window.viewport()->grabFrame();
+      session.waitForRuns();
+    }
     // QSaveFile: the PNG appears complete or not at all.
     QSaveFile file(flags->screenshot);
     if (!file.open(QIODevice::WriteOnly) || !image.save(&file, "PNG") || !file.commit()) {

@@ -8,6 +8,7 @@
 //   --position U          timeline position in [0, 1] for the screenshot (paused)
 //   --size WxH            canvas size (default 1280x720)
 //   --sweep, --annealed, --contours   lesson 5 sweep, lesson 3 annealed, iso-density lines
+//   --tilted-law, --likelihood-map    lesson 5 guidance as tempering, lesson 4 PF-ODE log p_0
 //   --bench-frames N      render N frames of the playing default scene and print median and
 //                         p95 frame times (100k particles, then 1M, unless --particles is given)
 namespace scorescope::gui {

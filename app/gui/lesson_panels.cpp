@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
 
 #include "gui/panels.hpp"
 #include "scorescope/guidance.hpp"
@@ -14,7 +15,8 @@ namespace {
 constexpr ImGuiSliderFlags kClamp = ImGuiSliderFlags_AlwaysClamp;
 constexpr ImGuiSliderFlags kLogClamp = ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp;
 const std::vector<std::string> kSampler = {"sampled.sampler"};
-// The sweep of the guidance lesson (w for classifier-free guidance, gamma for classifier).
+// The sweep of the guidance lesson, in gamma for both kinds (classifier-free runs w = gamma - 1):
+// unconditional, the class itself, and two sharper tilts.
 const std::vector<double> kSweepScales = {0.0, 1.0, 3.0, 7.0};
 
 // Switches the sampler kind keeping the step count the panel shows.
@@ -88,6 +90,33 @@ void reverseVsOde(SampledScene& s, WidgetLog& log) {
   s.sampler.steps = s.comparison.steps = steps;
 }
 
+// One input per gamma of the sweep, with a button to remove it and one to add a value (up to
+// kMaxSweepScales). Typed values are clamped to [0, 100], the range the scene accepts.
+void sweepValues(std::vector<double>& sweep, WidgetLog& log) {
+  const std::vector<std::string> field = {"sampled.guidance.sweep"};
+  ImGui::TextDisabled("gamma values (CFG: w = gamma - 1)");
+  std::size_t remove = sweep.size();
+  for (std::size_t i = 0; i < sweep.size(); ++i) {
+    ImGui::PushID(static_cast<int>(i));
+    const std::string name = "sweep gamma " + std::to_string(i + 1);
+    const std::string label = "gamma " + std::to_string(i + 1);
+    ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);
+    if (ImGui::InputDouble(label.c_str(), &sweep[i], 0.0, 0.0, "%.2f")) sweep[i] = std::clamp(sweep[i], 0.0, kMaxGuidanceScale);
+    log.add(name, field);
+    if (sweep.size() > 1) {
+      ImGui::SameLine();
+      if (ImGui::SmallButton("remove")) remove = i;
+      log.add("remove " + name, field);
+    }
+    ImGui::PopID();
+  }
+  if (remove < sweep.size()) sweep.erase(sweep.begin() + static_cast<std::ptrdiff_t>(remove));
+  if (sweep.size() < static_cast<std::size_t>(kMaxSweepScales) && ImGui::SmallButton("add gamma")) {
+    sweep.push_back(std::min(kMaxGuidanceScale, sweep.back() + 2.0));
+  }
+  log.add("add gamma", field);
+}
+
 void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& log) {
   GuidanceSpec& g = s.guidance;
   ImGui::SliderInt("class y", &g.label, 0, std::max(0, labelCount - 1), "%d", kClamp);
@@ -110,8 +139,9 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
     ImGui::Text("w = %.2f  <=>  gamma = 1 + w = %.2f", g.scale, lectureGammaFromW(g.scale));
   }
   bool sweep = !g.sweep.empty();
-  if (ImGui::Checkbox("sweep: scales 0, 1, 3, 7", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
+  if (ImGui::Checkbox("sweep over gamma", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
   log.add("sweep", {"sampled.guidance.sweep"});
+  if (!g.sweep.empty()) sweepValues(g.sweep, log);
   std::vector<SamplerKind> samplers;
   std::vector<const char*> names;
   for (SamplerKind k : kAllSamplerKinds) {
@@ -139,9 +169,19 @@ void lessonSection(Scene& scene, int labelCount, WidgetLog& log) {
     case Lesson::ScoreField:
     case Lesson::LearnScore: ImGui::TextDisabled("Scrub t in the timeline below."); return;
     case Lesson::Langevin: langevin(s.sampler, log); return;
-    case Lesson::ReverseVsOde: reverseVsOde(s, log); return;
+    case Lesson::ReverseVsOde:
+      reverseVsOde(s, log);
+      ImGui::Checkbox("likelihood map (PF-ODE log p_0)", &scene.display.likelihoodMap);
+      log.add("likelihood map", {"display.likelihoodMap"});
+      return;
     case Lesson::Guidance: {
       guidance(s, labelCount, scene.display.cfgShowsGamma, log);
+      ImGui::TextDisabled("exact scores: classifier at gamma");
+      ImGui::TextDisabled("= CFG at w = gamma - 1");
+      if (s.guidance.kind == GuidanceKind::Classifier) {
+        ImGui::Checkbox("tilted law q_0 and grad log Z_t", &scene.display.tiltedLaw);
+        log.add("tilted law", {"display.tiltedLaw"});
+      }
       if (s.guidance.kind == GuidanceKind::ClassifierFree) {
         ImGui::Checkbox("slider is gamma (lecture notes)", &scene.display.cfgShowsGamma);
         log.add("slider is gamma", {"display.cfgShowsGamma"});

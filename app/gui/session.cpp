@@ -29,6 +29,7 @@ Session::Session(QObject* parent) : QObject(parent) {
     connect(t, &TrainingController::published, this, &Session::onSnapshot);
     connect(t, &TrainingController::stopped, this, &Session::onTrainingStopped);
   }
+  connect(&likelihoodMaps_, &LikelihoodMaps::ready, this, &Session::changed);
   timeline_.scrubTo(scene_.display.playback.position);
   timeline_.setSpeed(scene_.display.playback.speed);
   timeline_.setPlaying(scene_.display.playback.playing);
@@ -227,6 +228,7 @@ std::string Session::modelMismatch(const TrainingController& training) const {
 
 void Session::waitForRuns() {
   runs_.waitForIdle();
+  likelihoodMaps_.waitForIdle();
   QCoreApplication::sendPostedEvents(&runs_);
   QCoreApplication::processEvents();
 }

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "gui/likelihood_maps.hpp"
 #include "gui/run_controller.hpp"
 #include "gui/timeline.hpp"
 #include "gui/training_controller.hpp"
@@ -52,8 +53,11 @@ class Session : public QObject {
   double progress() const { return runs_.progress(); }
   // Why nothing is shown (an invalid field, a failed run), "sampling...", or empty.
   const std::string& status() const { return status_; }
-  // Blocks until the running job has finished and its result is applied (tests, screenshots).
+  // Blocks until the running job has finished and its result is applied (tests, screenshots),
+  // and likewise for the likelihood maps being computed.
   void waitForRuns();
+  // Lesson 4's PF-ODE likelihood maps (computed off the GUI thread, cached by key).
+  const LikelihoodMaps& likelihoodMaps() const { return likelihoodMaps_; }
 
   // The diffusion time t of the frame shown, and the step (sampling lessons) or -1.
   double displayTime() const;
@@ -125,6 +129,7 @@ class Session : public QObject {
   int shownGeneration_ = 0;
   std::string status_;
   TrainingController scoreTraining_, classifierTraining_;
+  LikelihoodMaps likelihoodMaps_;
   bool learnedStale_ = false;
   LearnedModels planned_;  // the models plan_ was made with
   // learnedField()'s cache: the snapshot it wraps.

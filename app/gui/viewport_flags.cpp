@@ -27,9 +27,12 @@ void addOptions(QCommandLineParser& parser) {
       {"class", "Lesson 5: the class to guide towards (default 0).", "Y"},
       {"scale", QStringLiteral("Lesson 5: guidance scale, classifier-free w in [%1, %2] (default 3).")
                     .arg(kMinCfgW).arg(kMaxGuidanceScale), "S"},
-      {"sweep", "Lesson 5: the guidance sweep (scales 0, 1, 3, 7) side by side."},
+      {"sweep", "Lesson 5: the guidance sweep side by side, gamma 0, 1, 3, 7 for both kinds (CFG: w = gamma - 1)."},
       {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
       {"contours", "Draw iso-density contour lines."},
+      {"tilted-law", "Lesson 5: classifier guidance (--scale is gamma) with the tilted law p_0 p_0(y|x)^gamma / Z under the guided samples "
+                     "and grad log Z_t as arrows."},
+      {"likelihood-map", "Lesson 4: colour the pane by the PF-ODE log-likelihood log p_0(x) of the score on show."},
       {"score", "Lessons 2-5: the score that draws the field and drives the samplers: exact, learned or both "
                 "side by side (learned needs --model or --train-steps).", "SOURCE"},
       {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
@@ -175,6 +178,14 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   }
   if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
   if (parser.isSet("contours")) s.display.layers.contours = true;
+  // Lesson 5's tilted law (classifier guidance) and lesson 4's likelihood map.
+  if (!inLesson(parser, "tilted-law", lesson, {L::Guidance}, error)) return error;
+  if (!inLesson(parser, "likelihood-map", lesson, {L::ReverseVsOde}, error)) return error;
+  if (parser.isSet("tilted-law")) {  // the view is about classifier guidance: switch to it
+    x.guidance.kind = GuidanceKind::Classifier;
+    s.display.tiltedLaw = true;
+  }
+  if (parser.isSet("likelihood-map")) s.display.likelihoodMap = true;
   // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
   // the process ... (a model --train-steps will train is checked as the exact score).
   // A model of another target would be drawn over this one as if it had learned it.

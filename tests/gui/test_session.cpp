@@ -436,6 +436,83 @@ class TestSession : public QObject {
     QCOMPARE(frames.build(session, 800, 600).size(), std::size_t(4));
   }
 
+  void theGuidanceLessonDrawsTheGuidedDensityWithOneArrowScale() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance, 500);
+    s.sampled.sampler.steps = 10;
+    s.sampled.guidance.label = 2;
+    s.sampled.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(1.0);  // the last step: t at the noise floor, where the tilt shows
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1200, 800);
+    QCOMPARE(panes.size(), std::size_t(4));
+    // gamma = 0 is p_t itself; gamma = 7 piles the mass onto class 2: the pictures differ.
+    QVERIFY2(panes[0].caption.find("p_t(y|x)^0") != std::string::npos, panes[0].caption.c_str());
+    QVERIFY2(panes[3].caption.find("p_t(y|x)^7") != std::string::npos, panes[3].caption.c_str());
+    QVERIFY(panes[0].density.size() == panes[3].density.size());
+    double difference = 0.0;
+    for (std::size_t i = 0; i < panes[0].density.size(); ++i) {
+      difference = std::max(difference, double(std::abs(panes[0].density[i] - panes[3].density[i])));
+    }
+    QVERIFY2(difference > 0.3, qPrintable(QString::number(difference)));
+    // One colour scale for the four panes: the largest arrow anywhere is 1, and the panes with
+    // weaker fields stay below 1 instead of each being scaled to its own maximum.
+    std::vector<float> largest;
+    for (const Pane& p : panes) {
+      QVERIFY(!p.arrows.empty());
+      float m = 0.0f;
+      for (const render::ArrowInstance& a : p.arrows) m = std::max(m, a.value);
+      largest.push_back(m);
+    }
+    QCOMPARE(*std::max_element(largest.begin(), largest.end()), 1.0f);
+    QVERIFY2(*std::min_element(largest.begin(), largest.end()) < 0.9f,
+             qPrintable(QStringLiteral("%1 %2 %3 %4").arg(largest[0]).arg(largest[1]).arg(largest[2]).arg(largest[3])));
+  }
+
+  void theTiltedLawViewShowsQ0AndTheGap() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance, 1000);
+    s.sampled.sampler.steps = 20;
+    s.sampled.guidance.kind = GuidanceKind::Classifier;
+    s.sampled.guidance.scale = 3.0;
+    s.display.tiltedLaw = true;
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(1.0);
+    FrameBuilder frames;
+    const Pane& pane = frames.build(session, 800, 600).front();
+    QVERIFY2(pane.caption.find("tilted law q_0") != std::string::npos, pane.caption.c_str());
+    QVERIFY2(pane.caption.find("sliced W1 guided samples to q_0") != std::string::npos, pane.caption.c_str());
+    QVERIFY(!pane.arrows.empty());  // grad log Z_t is not zero at gamma = 3
+    QVERIFY(!pane.density.empty() && *std::max_element(pane.density.begin(), pane.density.end()) > 0.99f);
+  }
+
+  void theLikelihoodMapIsComputedOffTheGuiThreadAndIsNotUniform() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde, 300);
+    s.sampled.sampler.steps = s.sampled.comparison.steps = 10;
+    s.display.likelihoodMap = true;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    QElapsedTimer clock;
+    clock.start();
+    const Pane& first = frames.build(session, 800, 600).front();
+    QVERIFY2(clock.elapsed() < 200, "the frame waited for the likelihood map");
+    QVERIFY2(first.caption.find("computing") != std::string::npos, first.caption.c_str());
+    session.waitForRuns();
+    const std::vector<Pane>& panes = frames.build(session, 800, 600);
+    QVERIFY2(panes.front().caption.find("PF-ODE log-likelihood") != std::string::npos, panes.front().caption.c_str());
+    QCOMPARE(panes.front().frame.densities.size(), std::size_t(1));
+    const std::vector<float>& map = panes.front().density;
+    const auto [lo, hi] = std::minmax_element(map.begin(), map.end());
+    QCOMPARE(*lo, 0.0f);
+    QCOMPARE(*hi, 1.0f);
+    QVERIFY2(meanOf(map, 0, map.size()) > 0.05 && meanOf(map, 0, map.size()) < 0.95, "the map is not uniform");
+  }
+
   void theViewportAndTheCommandLineRunTheSameScene() {
     // One run path: the guidance lesson's run and `scorescope sample` with the same settings
     // give bit-identical particles (the CLI writes 17 significant digits).

@@ -22,14 +22,19 @@ GridNodes makeGridNodes(const WorldRect& rect, int n) {
   return g;
 }
 
-std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, const double* vy,
-                                      const ArrowStyle& style) {
-  const std::size_t n = nodes.xs.size();
+double maxArrowNorm(const double* vx, const double* vy, std::size_t n) {
   double maxNorm = 0.0;
   for (std::size_t k = 0; k < n; ++k) {
     const double m = std::hypot(vx[k], vy[k]);
     if (std::isfinite(m)) maxNorm = std::max(maxNorm, m);
   }
+  return maxNorm;
+}
+
+std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, const double* vy,
+                                      const ArrowStyle& style) {
+  const std::size_t n = nodes.xs.size();
+  const double maxNorm = style.colourScale > 0.0 ? style.colourScale : maxArrowNorm(vx, vy, n);
   const double cell = std::min(nodes.cellWidth, nodes.cellHeight);
   std::vector<ArrowInstance> arrows;
   arrows.reserve(n);
@@ -44,7 +49,7 @@ std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, 
     arrows.push_back({static_cast<float>(nodes.xs[k] - 0.5 * length * ux),
                       static_cast<float>(nodes.ys[k] - 0.5 * length * uy),
                       static_cast<float>(length * ux), static_cast<float>(length * uy),
-                      static_cast<float>(maxNorm > 0.0 ? m / maxNorm : 0.0)});
+                      static_cast<float>(maxNorm > 0.0 ? std::min(1.0, m / maxNorm) : 0.0)});
   }
   return arrows;
 }

@@ -4,8 +4,8 @@
 //   Normalised: every arrow has the same length (0.7 cell), the direction field alone;
 //   TrueLength: length = gain * |v|, capped at maxCells cells so a huge score near a sharp
 //               mode does not cover the picture.
-// The colour value is |v| / max |v| over the grid, so colour carries the magnitude in both
-// modes. GL-free.
+// The colour value is |v| / max |v| over the grid (or over several grids: ArrowStyle::colourScale),
+// so colour carries the magnitude in both modes. GL-free.
 #include <vector>
 
 #include "render/frame_data.hpp"
@@ -26,7 +26,12 @@ struct ArrowStyle {
   ArrowLength length = ArrowLength::Normalised;
   double gain = 0.1;      // TrueLength: data units per unit of |v|
   double maxCells = 1.5;  // TrueLength: cap in cells
+  // The |v| that maps to full colour. 0: the grid's own max |v|. Panes compared side by side
+  // (a guidance sweep) pass one shared value, so equal colours mean equal magnitudes.
+  double colourScale = 0.0;
 };
+// max |v| over the finite values: the colour scale makeArrows uses by default.
+double maxArrowNorm(const double* vx, const double* vy, std::size_t n);
 
 // One arrow per node; vx, vy are the field values at the nodes (same order as nodes).
 std::vector<ArrowInstance> makeArrows(const GridNodes& nodes, const double* vx, const double* vy,
