@@ -36,6 +36,10 @@ class TiltedLaw {
   TiltedLaw(std::shared_ptr<const Target> target, Process process, int label, double gamma, int nodesPerSide = 192);
 
   double baseTime() const { return baseTime_; }
+  // The first t at which the forward kernel from the base time is at least two grid steps wide
+  // (q >= 2 r h): from there on noisedScore resolves q_t; below it the floored kernel blurs q_0 by
+  // about a grid step, which near t = 0 is as large as grad log Z_t itself (-> 0 as t -> base).
+  double resolvedTime() const { return resolvedTime_; }
   double gridStep() const { return step_; }
   double gamma() const { return gamma_; }
   // log q_0(x), normalised by the grid's Riemann sum.
@@ -58,6 +62,7 @@ class TiltedLaw {
   int label_;
   double gamma_;
   double baseTime_ = 0.0;
+  double resolvedTime_ = 0.0;
   double xMin_ = 0.0, yMin_ = 0.0, step_ = 0.0;
   Eigen::MatrixXd probability_;  // nodes x nodes (row i: x_i, column j: y_j), sums to 1
   double logNormaliser_ = 0.0;   // log Z with q_0 = exp(guidedLogDensity - logNormaliser)

@@ -98,6 +98,18 @@ TiltedLaw::TiltedLaw(std::shared_ptr<const Target> target, Process process, int 
   probability_ /= sum;
   // Z = integral of exp(logq) ~ h^2 sum_ij exp(logq_ij) (the Riemann sum; q_0 is smooth on h).
   logNormaliser_ = top + std::log(sum * step_ * step_);
+  // (q / r)^2 = s^2 / r^2 - s0^2 grows with t (the noise-to-signal ratio does): bisect for 2 h.
+  const auto resolved = [&](double t) {
+    const double r = process_.a(t) / a0, s = process_.s(t);
+    return s * s / (r * r) - s0 * s0 >= 4.0 * step_ * step_;
+  };
+  double below = baseTime_, above = 1.0;
+  if (resolved(below)) above = below;
+  while (above - below > 1e-9) {
+    const double mid = 0.5 * (below + above);
+    (resolved(mid) ? above : below) = mid;
+  }
+  resolvedTime_ = above;
 }
 
 Eigen::VectorXd TiltedLaw::logDensity(const Points& x) const {
