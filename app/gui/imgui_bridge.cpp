@@ -96,6 +96,14 @@ void ImGuiBridge::releaseGl() {
 
 void ImGuiBridge::newFrame(int widthPx, int heightPx, float devicePixelRatio) {
   makeCurrent();
+  if (pendingScale_ != scale_) {
+    // Between frames: the atlas may change now. The backend holds a texture of the old atlas;
+    // dropping its device objects makes ImGui_ImplOpenGL3_NewFrame build them (and the texture)
+    // afresh, whether or not it had built them yet.
+    scale_ = pendingScale_;
+    applyScorescopeStyle(scale_);
+    if (glInitialized_) ImGui_ImplOpenGL3_DestroyDeviceObjects();
+  }
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(widthPx), static_cast<float>(heightPx));
   io.DisplayFramebufferScale = ImVec2(devicePixelRatio, devicePixelRatio);

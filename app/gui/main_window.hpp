@@ -3,6 +3,9 @@
 // ViewportWindow. Panels for parameters live inside the viewport (ImGui).
 #include <QMainWindow>
 
+class QActionGroup;
+class QMenu;
+
 namespace scorescope::gui {
 
 class ViewportWindow;
@@ -15,7 +18,11 @@ class MainWindow : public QMainWindow {
 
  private:
   void saveScreenshot();
+  // View > UI scale: the steps as a radio group, Ctrl+= / Ctrl+- (remembered with QSettings).
+  void addUiScaleMenu(QMenu* view);
+  void setUiScale(float scale);
   ViewportWindow* viewport_ = nullptr;
+  QActionGroup* uiScaleGroup_ = nullptr;
 };
 
 }  // namespace scorescope::gui

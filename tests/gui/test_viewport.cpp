@@ -222,7 +222,7 @@ class TestViewport : public QObject {
     for (int j = 0; j < 12; ++j) {
       for (int i = 0; i < 12; ++i) {
         // Sample the pane between its arrows' rows, away from the title and caption.
-        const double x = learned.x + (i + 0.5) * learned.width / 12.0 + CanvasLayout::kSidebarWidth;
+        const double x = learned.x + (i + 0.5) * learned.width / 12.0 + v_->controller().layout().sidebarWidth();
         const double y = learned.y + 60 + (j + 0.5) * (learned.height - 140) / 12.0;
         colours.insert(image.pixel(static_cast<int>(x * scale), static_cast<int>(y * scale)) & 0xf0f0f0);
       }
