@@ -102,7 +102,8 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   const int h = heightPx;
   const float dpr = devicePixelRatio;
   bridge_.newFrame(widthPx, h, dpr);
-  if (!panelsHidden_) panels_.draw(session_, layout_, frameMsSmoothed_);
+  if (panelsHidden_) panels_.skip();
+  else panels_.draw(session_, layout_, frameMsSmoothed_);
 
   const int canvasH = layout_.canvasHeight();
   std::vector<Pane>& panes = frames_.build(session_, layout_.canvasWidth(), canvasH);
