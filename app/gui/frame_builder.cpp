@@ -155,6 +155,9 @@ std::string captionOf(const Session& session, const Scene& scene, std::size_t in
          (run && run->guidance != GuidanceKind::None ? "class" : "target") + " samples: " + fmt("%.3f", out->w1[index]);
 }
 
+// Ticks about this far apart at UI scale 1 (render::makeTicks's default).
+constexpr double kTickSpacingPx = 90.0;
+
 }  // namespace
 
 double runGamma(const PlannedRun& run) {
@@ -165,6 +168,12 @@ double runGamma(const PlannedRun& run) {
     case GuidanceKind::ClassifierFree: return lectureGammaFromW(run.scale);
   }
   return 0.0;
+}
+
+void scaleFrameForUi(render::FrameData& frame, float uiScale) {
+  for (render::ParticleLayer& p : frame.particles) p.pointSizePx *= uiScale;
+  for (render::SegmentLayer& l : frame.underlays) l.widthPx *= uiScale;
+  for (render::SegmentLayer& l : frame.lines) l.widthPx *= uiScale;
 }
 
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
@@ -212,6 +221,7 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
     pane.view.fit({camera.centreX - camera.halfExtent, camera.centreY - camera.halfExtent,
                    camera.centreX + camera.halfExtent, camera.centreY + camera.halfExtent});
     fillPane(session, scene, pane, static_cast<std::size_t>(i));
+    scaleFrameForUi(pane.frame, uiScale_);
   }
   // A guidance sweep (or exact beside learned) compares magnitudes across panes: one scale.
   makePaneArrows(scene.display, scene.sampled.lesson == Lesson::Guidance && n > 1);
@@ -296,7 +306,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   const bool errorPane = lesson == Lesson::LearnScore && index == 0;
 
   if (layers.grid) {
-    pane.ticks = render::makeTicks(pane.view);
+    pane.ticks = render::makeTicks(pane.view, kTickSpacingPx * uiScale_);
     pane.grid = render::makeGridSegments(pane.view, pane.ticks);
     f.underlays.push_back({pane.grid.data(), pane.grid.size(), 1.0f});
   }

@@ -97,6 +97,11 @@ class FrameBuilder {
   // Lays out the panes over a canvas of w x h logical pixels and fills their frames.
   std::vector<Pane>& build(const Session& session, int widthPx, int heightPx);
   const std::vector<Pane>& panes() const { return panes_; }
+  // The UI scale (ui_scale.hpp): line widths, point sizes and tick spacing (in pixels) grow with
+  // it, so the plot reads from as far away as the text. The scene's point size stays the scene's;
+  // what is drawn is that size times the scale.
+  void setUiScale(float scale) { uiScale_ = scale; }
+  float uiScale() const { return uiScale_; }
   // The pane under a canvas pixel, or -1.
   int paneAt(double xPx, double yPx) const;
 
@@ -125,6 +130,10 @@ class FrameBuilder {
 
   std::vector<Pane> panes_;
   std::vector<Tilted> tilted_;  // a few entries: one per gamma of a sweep
+  float uiScale_ = 1.0f;
 };
+
+// Multiplies every pixel size of a frame (point sizes, line widths) by the UI scale.
+void scaleFrameForUi(render::FrameData& frame, float uiScale);
 
 }  // namespace scorescope::gui

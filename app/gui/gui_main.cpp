@@ -15,6 +15,7 @@
 
 #include "gui/frame_stats.hpp"
 #include "gui/main_window.hpp"
+#include "gui/ui_scale.hpp"
 #include "gui/viewport_flags.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/text_file.hpp"
@@ -120,6 +121,8 @@ int runGui(int argc, char** argv) {
   }
 
   MainWindow window;
+  // The flag wins for this run only; without it, the scale chosen last time.
+  window.viewport()->controller().setUiScale(flags->uiScale > 0.0f ? flags->uiScale : loadUiScale());
   Session& session = window.viewport()->session();
   session.adoptModels(flags->models);
   // The file's scene is the document (what Save writes back to); the other flags then edit it.

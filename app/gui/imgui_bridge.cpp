@@ -96,6 +96,16 @@ void ImGuiBridge::releaseGl() {
 
 void ImGuiBridge::newFrame(int widthPx, int heightPx, float devicePixelRatio) {
   makeCurrent();
+  if (pendingScale_ != scale_) {
+    // Between frames: the atlas may change now. When the backend already holds a texture of the
+    // old atlas (a non-zero TexID), it is replaced; else ImGui_ImplOpenGL3_NewFrame makes the
+    // first one from the new atlas.
+    scale_ = pendingScale_;
+    const bool hadTexture = ImGui::GetIO().Fonts->TexID != nullptr;
+    if (glInitialized_ && hadTexture) ImGui_ImplOpenGL3_DestroyFontsTexture();
+    applyScorescopeStyle(scale_);
+    if (glInitialized_ && hadTexture) ImGui_ImplOpenGL3_CreateFontsTexture();
+  }
   ImGuiIO& io = ImGui::GetIO();
   io.DisplaySize = ImVec2(static_cast<float>(widthPx), static_cast<float>(heightPx));
   io.DisplayFramebufferScale = ImVec2(devicePixelRatio, devicePixelRatio);

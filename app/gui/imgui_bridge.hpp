@@ -42,6 +42,11 @@ class ImGuiBridge {
   bool key(const QKeyEvent& e, bool down);
   void focusOut();
 
+  // Sets the UI scale (ui_scale.hpp): the style and font atlas are rebuilt at the start of the
+  // next frame (with the GL context current, so the atlas texture is re-uploaded there).
+  void setUiScale(float scale) { pendingScale_ = scale; }
+  float uiScale() const { return pendingScale_; }
+
   // An ImGui item has keyboard focus (a text field being edited, a slider held): keys go to it.
   bool wantsKeyboard() const;
 
@@ -50,6 +55,7 @@ class ImGuiBridge {
   bool glInitialized_ = false;
   QElapsedTimer clock_;
   qint64 lastFrameNs_ = 0;
+  float scale_ = 1.0f, pendingScale_ = 1.0f;  // applied, wanted
 };
 
 }  // namespace scorescope::gui

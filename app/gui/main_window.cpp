@@ -1,6 +1,7 @@
 #include "gui/main_window.hpp"
 
 #include <QAction>
+#include <QActionGroup>
 #include <QCloseEvent>
 #include <QDialog>
 #include <QDir>
@@ -15,12 +16,14 @@
 #include <QMimeData>
 #include <QRegularExpression>
 #include <QSaveFile>
+#include <cmath>
 #include <QSettings>
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <algorithm>
 #include <functional>
 
+#include "gui/ui_scale.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/text_file.hpp"
 
@@ -306,6 +309,7 @@ void MainWindow::buildViewMenu() {
     else showFullScreen();
   });
   full->setShortcut(Qt::Key_F11);
+  addUiScaleMenu(view);
   view->addSeparator();
   for (int l = 1; l <= kLessonCount; ++l) {
     QAction* a = view->addAction(lessonTitle(static_cast<Lesson>(l)), this, [&session, l] {
@@ -339,6 +343,7 @@ QList<QPair<QString, QString>> MainWindow::shortcutList() const {
   list.append(QPair<QString, QString>("Drag a ring handle", "Move a mixture mode"));
   list.append(QPair<QString, QString>("Click on the plot", "Add a point (drawn targets; the class is chosen in the panel)"));
   list.append(QPair<QString, QString>("Drop a .json file", "Open that scene or lecture"));
+  list.append(QPair<QString, QString>("Tab", "Hide / show the panels: the plot fills the window"));
   return list;
 }
 
@@ -372,6 +377,38 @@ void MainWindow::buildHelpMenu() {
                        "distributions with exact scores.\n\nDrag the canvas to pan, wheel to zoom, "
                        "drag a ring handle to move a mixture mode. Help > Keyboard shortcuts lists every key.");
   });
+}
+
+void MainWindow::addUiScaleMenu(QMenu* view) {
+  QMenu* menu = view->addMenu("&UI scale");
+  uiScaleGroup_ = new QActionGroup(this);
+  for (float step : kUiScaleSteps) {
+    QAction* a = menu->addAction(QString::number(static_cast<double>(step)) + "x", this, [this, step] { setUiScale(step); });
+    a->setCheckable(true);
+    a->setData(static_cast<double>(step));
+    uiScaleGroup_->addAction(a);
+  }
+  menu->addSeparator();
+  QAction* larger = menu->addAction("&Larger", this, [this] {
+    setUiScale(stepUiScale(viewport_->controller().uiScale(), +1));
+  });
+  larger->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Equal), QKeySequence(Qt::CTRL | Qt::Key_Plus)});
+  QAction* smaller = menu->addAction("&Smaller", this, [this] {
+    setUiScale(stepUiScale(viewport_->controller().uiScale(), -1));
+  });
+  smaller->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Minus));
+  for (QAction* a : menu->actions()) a->setShortcutContext(Qt::ApplicationShortcut);
+  // The check mark follows the scale in use (a flag may have set one between the steps).
+  connect(menu, &QMenu::aboutToShow, this, [this] {
+    const double now = viewport_->controller().uiScale();
+    for (QAction* a : uiScaleGroup_->actions()) a->setChecked(std::abs(a->data().toDouble() - now) < 1e-3);
+  });
+}
+
+void MainWindow::setUiScale(float scale) {
+  viewport_->controller().setUiScale(scale);
+  saveUiScale(viewport_->controller().uiScale());  // a choice made here is remembered
+  viewport_->update();
 }
 
 void MainWindow::saveScreenshot() {

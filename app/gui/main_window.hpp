@@ -12,6 +12,8 @@
 class QAction;
 class QMenu;
 
+class QActionGroup;
+
 namespace scorescope::gui {
 
 class ViewportWindow;
@@ -66,6 +68,9 @@ class MainWindow : public QMainWindow {
   void updateTitle();
   void updateLectureActions();
   void saveScreenshot();
+  // View > UI scale: the steps as a radio group, Ctrl+= / Ctrl+- (remembered with QSettings).
+  void addUiScaleMenu(QMenu* view);
+  void setUiScale(float scale);
 
   ViewportWindow* viewport_ = nullptr;
   Document document_;
@@ -73,6 +78,7 @@ class MainWindow : public QMainWindow {
   int slide_ = 0;
   QMenu* recentMenu_ = nullptr;
   QList<QAction*> lectureActions_;  // next, previous, first, last: enabled while a lecture is open
+  QActionGroup* uiScaleGroup_ = nullptr;
 };
 
 }  // namespace scorescope::gui

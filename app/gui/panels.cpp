@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "gui/imgui_style.hpp"
 #include "gui/session.hpp"
 #include "scorescope/presets.hpp"
 
@@ -64,13 +65,13 @@ void Panels::draw(Session& session, const CanvasLayout& layout, double frameMs) 
 
 void Panels::sidebar(Session& session, Scene& s, const CanvasLayout& layout) {
   ImGui::SetNextWindowPos(ImVec2(0, 0));
-  ImGui::SetNextWindowSize(ImVec2(CanvasLayout::kSidebarWidth, static_cast<float>(layout.windowHeight)));
+  ImGui::SetNextWindowSize(ImVec2(static_cast<float>(layout.sidebarWidth()), static_cast<float>(layout.windowHeight)));
   ImGui::Begin("Scorescope", nullptr, kStripFlags);
   ImGui::TextColored(ImVec4(0.55f, 0.8f, 1.0f, 1.0f), "SCORESCOPE");
   ImGui::SameLine();
   ImGui::TextDisabled("diffusion models, hands on");
   ImGui::Separator();
-  ImGui::PushItemWidth(-110.0f);
+  ImGui::PushItemWidth(-scaledPx(110.0f));
 
   ImGui::PushID("lessons");
   for (int l = 1; l <= kLessonCount; ++l) {
@@ -177,21 +178,24 @@ void Panels::layersSection(Scene& s) {
   Layers& l = d.layers;
   ImGui::Checkbox("particles", &l.particles);
   log_.add("layer particles", {"display.layers.particles"});
-  ImGui::SameLine(160);
+  ImGui::SameLine(scaledPx(160));
   ImGui::Checkbox("density", &l.density);
   log_.add("layer density", {"display.layers.density"});
   ImGui::Checkbox("score arrows", &l.arrows);
   log_.add("score arrows", {"display.layers.arrows"});
-  ImGui::SameLine(160);
+  ImGui::SameLine(scaledPx(160));
   ImGui::Checkbox("contours", &l.contours);
   log_.add("contours", {"display.layers.contours"});
   ImGui::Checkbox("trails", &l.trails);
   log_.add("trails", {"display.layers.trails"});
-  ImGui::SameLine(160);
+  ImGui::SameLine(scaledPx(160));
   ImGui::Checkbox("full paths", &l.paths);
   log_.add("full paths", {"display.layers.paths"});
   ImGui::Checkbox("grid", &l.grid);
   log_.add("grid", {"display.layers.grid"});
+  ImGui::SameLine(scaledPx(160));
+  ImGui::Checkbox("equations", &d.equationOverlay);  // the update rule and its numbers, on the canvas
+  log_.add("equation overlay", {"display.equationOverlay"});
   ImGui::SliderFloat("point size", &d.pointSize, 1.0f, 8.0f, "%.1f px", kClamp);
   log_.add("point size", {"display.pointSize"});
   ImGui::SliderFloat("point alpha", &d.pointAlpha, 0.05f, 1.0f, "%.2f", kClamp);
@@ -218,11 +222,12 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   Timeline& tl = session.timeline();
   const float left = static_cast<float>(layout.canvasLeft());
   const float width = static_cast<float>(layout.canvasWidth());
-  ImGui::SetNextWindowPos(ImVec2(left, static_cast<float>(layout.windowHeight - CanvasLayout::kTimelineHeight)));
-  ImGui::SetNextWindowSize(ImVec2(width, CanvasLayout::kTimelineHeight));
+  const float stripHeight = static_cast<float>(layout.timelineHeight());
+  ImGui::SetNextWindowPos(ImVec2(left, static_cast<float>(layout.windowHeight) - stripHeight));
+  ImGui::SetNextWindowSize(ImVec2(width, stripHeight));
   ImGui::Begin("Timeline", nullptr, kStripFlags | ImGuiWindowFlags_NoScrollbar);
   const std::vector<std::string> playback = {"display.playback"};
-  if (ImGui::Button(tl.playing() ? "Pause" : "Play", ImVec2(64, 0))) tl.setPlaying(!tl.playing());
+  if (ImGui::Button(tl.playing() ? "Pause" : "Play", ImVec2(scaledPx(64), 0))) tl.setPlaying(!tl.playing());
   log_.add("play", playback);
   ImGui::SameLine();
   if (ImGui::ArrowButton("back", ImGuiDir_Left)) tl.step(-1);
@@ -231,7 +236,17 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   if (ImGui::ArrowButton("forward", ImGuiDir_Right)) tl.step(+1);
   log_.add("step forward", playback);
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(std::max(120.0f, width - 560.0f));
+  // The time slider takes what the speed slider and the readout leave (measured, so it fits at
+  // every UI scale).
+  const double t = session.displayTime();
+  const Process& process = session.plan().process;
+  char readout[96];
+  std::snprintf(readout, sizeof readout, "t = %.3f   αₜ = %.3f   σₜ = %.3f", t, process.a(t), process.s(t));
+  const float speedWidth = scaledPx(120.0f), spacing = ImGui::GetStyle().ItemSpacing.x;
+  const float rest = ImGui::GetContentRegionAvail().x - speedWidth - ImGui::CalcTextSize(readout).x - 2.0f * spacing;
+  // Too narrow (a large UI scale): the readout starts the second row instead.
+  const bool readoutFirstRow = rest >= scaledPx(200.0f);
+  ImGui::SetNextItemWidth(readoutFirstRow ? rest : ImGui::GetContentRegionAvail().x - speedWidth - spacing);
   if (tl.discrete()) {
     int step = tl.currentStep();
     char label[64];
@@ -250,20 +265,19 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
     log_.add("t", playback);
   }
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(120.0f);
+  ImGui::SetNextItemWidth(speedWidth);
   float speed = static_cast<float>(tl.speed());
   if (ImGui::SliderFloat("##speed", &speed, 0.1f, 8.0f, "speed %.2fx", ImGuiSliderFlags_Logarithmic | kClamp)) {
     tl.setSpeed(speed);
   }
   log_.add("speed", playback);
-  ImGui::SameLine();
-  const double t = session.displayTime();
-  const Process& process = session.plan().process;
-  ImGui::Text("t = %.3f  a = %.3f  s = %.3f", t, process.a(t), process.s(t));
+  if (readoutFirstRow) ImGui::SameLine();
+  ImGui::TextUnformatted(readout);
+  if (!readoutFirstRow) ImGui::SameLine(0.0f, 3.0f * spacing);
   // Second row, always on screen (the sidebar scrolls): progress or why nothing is sampled.
   const float lineHeight = ImGui::GetTextLineHeight();
   if (session.busy()) {
-    ImGui::ProgressBar(static_cast<float>(session.progress()), ImVec2(240.0f, lineHeight), "sampling...");
+    ImGui::ProgressBar(static_cast<float>(session.progress()), ImVec2(scaledPx(240.0f), lineHeight), "sampling...");
     log_.add("progress", {});
     ImGui::SameLine();
   }
@@ -275,7 +289,13 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   }
   const RunOutput* shown = session.shown();
   const int particles = shown ? shown->scene.particles : 0;
-  ImGui::TextDisabled("%d particles   %.1f ms/frame", particles, frameMs);
+  // The frame statistics take what room is left on the row (none at a large UI scale on a
+  // narrow window: then they are left out rather than cut).
+  char stats[64];
+  std::snprintf(stats, sizeof stats, "%d particles   %.1f ms/frame", particles, frameMs);
+  if (ImGui::CalcTextSize(stats).x > ImGui::GetContentRegionAvail().x) std::snprintf(stats, sizeof stats, "%.0f ms", frameMs);
+  if (ImGui::CalcTextSize(stats).x <= ImGui::GetContentRegionAvail().x) ImGui::TextDisabled("%s", stats);
+  else ImGui::NewLine();
   ImGui::End();
 }
 

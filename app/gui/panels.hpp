@@ -26,6 +26,8 @@ class Panels {
  public:
   // Draws the panels and applies edits to the session. frameMs is shown in the status line.
   void draw(Session& session, const CanvasLayout& layout, double frameMs);
+  // A frame without the panels (Tab hid them): no widget is on screen.
+  void skip() { log_.clear(); }
 
   // Every widget drawn in the last frame, with its rectangle and the fields it may change.
   const std::vector<WidgetRecord>& widgets() const { return log_.widgets(); }

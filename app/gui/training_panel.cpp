@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "gui/panels.hpp"
+#include "gui/imgui_style.hpp"
 #include "gui/session.hpp"
 
 namespace scorescope::gui {
@@ -84,18 +85,18 @@ void controls(const char* what, TrainingController& training, Start&& start, std
   const TrainingState state = training.state();
   const std::string name(what);
   if (state == TrainingState::Running) {
-    if (ImGui::Button("Pause", ImVec2(90, 0))) training.pause();
+    if (ImGui::Button("Pause", ImVec2(scaledPx(90), 0))) training.pause();
     log.add(name + " pause", {});
   } else if (state == TrainingState::Paused) {
-    if (ImGui::Button("Resume", ImVec2(90, 0))) training.resume();
+    if (ImGui::Button("Resume", ImVec2(scaledPx(90), 0))) training.resume();
     log.add(name + " resume", {});
   } else {
-    if (ImGui::Button(training.hasModel() ? "Restart" : "Start", ImVec2(90, 0))) message = start();
+    if (ImGui::Button(training.hasModel() ? "Restart" : "Start", ImVec2(scaledPx(90), 0))) message = start();
     log.add(name + " start", {});
   }
   ImGui::SameLine();
   ImGui::BeginDisabled(state == TrainingState::Empty);
-  if (ImGui::Button("Reset", ImVec2(90, 0))) {
+  if (ImGui::Button("Reset", ImVec2(scaledPx(90), 0))) {
     training.reset();
     message.clear();
   }
@@ -119,7 +120,7 @@ void lossPlot(const TrainingStatus& st, WidgetLog& log) {
   char overlay[64];
   std::snprintf(overlay, sizeof overlay, "loss %.3g (log scale)", std::pow(10.0f, curve.back()));
   ImGui::PlotLines("##loss", curve.data(), static_cast<int>(curve.size()), 0, overlay, FLT_MAX, FLT_MAX,
-                   ImVec2(ImGui::GetContentRegionAvail().x, 70));  // PlotLines takes no -1 width
+                   ImVec2(ImGui::GetContentRegionAvail().x, scaledPx(70)));  // PlotLines takes no -1 width
   log.add("loss curve", {});
 }
 
@@ -131,7 +132,7 @@ void errorReadout(const TrainingStatus& st, WidgetLog& log) {
   const float top = *std::max_element(st.errorCurve.begin(), st.errorCurve.end());
   ImGui::PlotHistogram("##error by t", st.errorCurve.data(), static_cast<int>(st.errorCurve.size()), 0,
                        "error by t", 0.0f, std::max(top, 1e-6f) * 1.1f,
-                       ImVec2(ImGui::GetContentRegionAvail().x, 60));
+                       ImVec2(ImGui::GetContentRegionAvail().x, scaledPx(60)));
   log.add("error by t", {});
   ImGui::TextDisabled("t = %.2f (left) .. %.2f (right)", st.errorTimes.front(), st.errorTimes.back());
 }

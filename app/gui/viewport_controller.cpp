@@ -13,6 +13,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gui/equation_overlay.hpp"
+#include "gui/ui_scale.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
@@ -29,6 +31,22 @@ std::string tickLabel(double v, double step) {
   const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
   return buffer;
+}
+
+// The font size at which `text` (one line or several) is at most maxWidth wide: the current
+// font's size when it fits, else smaller. A long pane title or caption at a large UI scale
+// shrinks to its pane instead of running past the edge.
+float fittedFontSize(const char* text, float maxWidth) {
+  const float size = ImGui::GetFontSize();
+  const float width = ImGui::CalcTextSize(text).x;
+  return width <= maxWidth || width <= 0.0f ? size : size * std::max(0.0f, maxWidth) / width;
+}
+
+// Text at a font size (ImGui's sizes scale linearly with it).
+ImVec2 textSize(const char* text, float fontSize) {
+  const ImVec2 s = ImGui::CalcTextSize(text);
+  const float k = fontSize / ImGui::GetFontSize();
+  return {s.x * k, s.y * k};
 }
 
 }  // namespace
@@ -79,11 +97,13 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   lastTickNs_ = now;
   session_.tick(seconds);
 
-  layout_ = CanvasLayout{widthPx, heightPx};
+  layout_ = CanvasLayout{widthPx, heightPx, uiScale_, panelsHidden_};
+  frames_.setUiScale(uiScale_);
   const int h = heightPx;
   const float dpr = devicePixelRatio;
   bridge_.newFrame(widthPx, h, dpr);
-  panels_.draw(session_, layout_, frameMsSmoothed_);
+  if (panelsHidden_) panels_.skip();
+  else panels_.draw(session_, layout_, frameMsSmoothed_);
 
   const int canvasH = layout_.canvasHeight();
   std::vector<Pane>& panes = frames_.build(session_, layout_.canvasWidth(), canvasH);
@@ -99,20 +119,21 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   gl->glClearColor(kPanelColour[0], kPanelColour[1], kPanelColour[2], 1.0f);
   gl->glScissor(0, 0, px(layout_.canvasLeft()), px(h));
   gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glScissor(px(layout_.canvasLeft()), 0, px(layout_.canvasWidth()), px(CanvasLayout::kTimelineHeight));
+  gl->glScissor(px(layout_.canvasLeft()), 0, px(layout_.canvasWidth()), px(layout_.timelineHeight()));
   gl->glClear(GL_COLOR_BUFFER_BIT);
   gl->glDisable(GL_SCISSOR_TEST);
   for (const Pane& pane : panes) {
     render::TargetRect rect;
     // GL's y runs up from the bottom of the window, below which lies the timeline strip.
     rect.x = static_cast<int>(std::lround(static_cast<float>(layout_.canvasLeft() + pane.x) * dpr));
-    rect.y = static_cast<int>(std::lround(static_cast<float>(CanvasLayout::kTimelineHeight + canvasH - pane.y - pane.height) * dpr));
+    rect.y = static_cast<int>(std::lround(static_cast<float>(layout_.timelineHeight() + canvasH - pane.y - pane.height) * dpr));
     rect.width = static_cast<int>(std::lround(static_cast<float>(pane.width) * dpr));
     rect.height = static_cast<int>(std::lround(static_cast<float>(pane.height) * dpr));
     rect.devicePixelRatio = dpr;
     renderer_->draw(pane.frame, pane.view, rect, false);
   }
   drawOverlay();
+  drawEquationOverlay();
   bridge_.render();
   if (settleFrames_ > 0) --settleFrames_;
   lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
@@ -145,6 +166,7 @@ std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, 
 
 void ViewportController::drawOverlay() {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  const float u = uiScale_;  // offsets below are pixels at UI scale 1
   const auto& panes = frames_.panes();
   const bool grid = session_.scene().display.layers.grid;
   const bool handles = session_.hasHandles();
@@ -160,12 +182,12 @@ void ViewportController::drawOverlay() {
     if (grid) {
       for (double x : p.ticks.xs) {
         const glm::dvec2 px = p.view.worldToPixel({x, 0.0});
-        dl->AddText(ImVec2(x0 + static_cast<float>(px.x) + 3.0f, y1 - 20.0f), rgba(160, 170, 185, 200),
+        dl->AddText(ImVec2(x0 + static_cast<float>(px.x) + 3.0f * u, y1 - 20.0f * u), rgba(160, 170, 185, 200),
                     tickLabel(x, p.ticks.step).c_str());
       }
       for (double y : p.ticks.ys) {
         const glm::dvec2 px = p.view.worldToPixel({0.0, y});
-        dl->AddText(ImVec2(x0 + 5.0f, y0 + static_cast<float>(px.y) - 17.0f), rgba(160, 170, 185, 200),
+        dl->AddText(ImVec2(x0 + 5.0f * u, y0 + static_cast<float>(px.y) - 17.0f * u), rgba(160, 170, 185, 200),
                     tickLabel(y, p.ticks.step).c_str());
       }
     }
@@ -175,24 +197,28 @@ void ViewportController::drawOverlay() {
         const glm::dvec2 px = p.view.worldToPixel({handlePositions[k][0], handlePositions[k][1]});
         const ImVec2 c(x0 + static_cast<float>(px.x), y0 + static_cast<float>(px.y));
         const bool active = drag_ == Drag::Handle && dragHandle_ == static_cast<int>(k);
-        const float r = static_cast<float>(kHandleRadiusPx) - 3.0f;
-        dl->AddCircle(c, r + 1.0f, rgba(0, 0, 0, 140), 20, 3.0f);  // dark halo: visible on bright density too
-        dl->AddCircle(c, r, active ? rgba(255, 255, 255, 255) : rgba(255, 255, 255, 170), 20, 1.5f);
+        const float r = (static_cast<float>(kHandleRadiusPx) - 3.0f) * u;
+        dl->AddCircle(c, r + 1.0f * u, rgba(0, 0, 0, 140), 20, 3.0f * u);  // dark halo: visible on bright density too
+        dl->AddCircle(c, r, active ? rgba(255, 255, 255, 255) : rgba(255, 255, 255, 170), 20, 1.5f * u);
       }
     }
     // Title.
     if (!p.title.empty()) {
-      const ImVec2 size = ImGui::CalcTextSize(p.title.c_str());
-      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y0 + 10.0f);
-      dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 190), 4.0f);
-      dl->AddText(at, rgba(225, 232, 245, 255), p.title.c_str());
+      const float fontSize = fittedFontSize(p.title.c_str(), static_cast<float>(p.width) - 24.0f * u);
+      const ImVec2 size = textSize(p.title.c_str(), fontSize);
+      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y0 + 10.0f * u);
+      dl->AddRectFilled(ImVec2(at.x - 8 * u, at.y - 4 * u), ImVec2(at.x + size.x + 8 * u, at.y + size.y + 4 * u),
+                        rgba(10, 12, 18, 190), 4.0f * u);
+      dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.title.c_str());
     }
     // Caption (what the colour means, a run's W1), above the x tick labels.
     if (!p.caption.empty()) {
-      const ImVec2 size = ImGui::CalcTextSize(p.caption.c_str());
-      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y1 - size.y - 34.0f);
-      dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 200), 4.0f);
-      dl->AddText(at, rgba(225, 232, 245, 255), p.caption.c_str());
+      const float fontSize = fittedFontSize(p.caption.c_str(), static_cast<float>(p.width) - 24.0f * u);
+      const ImVec2 size = textSize(p.caption.c_str(), fontSize);
+      const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y1 - size.y - 34.0f * u);
+      dl->AddRectFilled(ImVec2(at.x - 8 * u, at.y - 4 * u), ImVec2(at.x + size.x + 8 * u, at.y + size.y + 4 * u),
+                        rgba(10, 12, 18, 200), 4.0f * u);
+      dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
@@ -200,14 +226,59 @@ void ViewportController::drawOverlay() {
       char text[64];
       std::snprintf(text, sizeof text, "x = %.3f   y = %.3f", w.x, w.y);
       const ImVec2 size = ImGui::CalcTextSize(text);
-      const ImVec2 at(x1 - size.x - 12.0f, y1 - size.y - 30.0f);
-      dl->AddRectFilled(ImVec2(at.x - 6, at.y - 3), ImVec2(at.x + size.x + 6, at.y + size.y + 3), rgba(10, 12, 18, 190), 4.0f);
+      const ImVec2 at(x1 - size.x - 12.0f * u, y1 - size.y - 30.0f * u);
+      dl->AddRectFilled(ImVec2(at.x - 6 * u, at.y - 3 * u), ImVec2(at.x + size.x + 6 * u, at.y + size.y + 3 * u),
+                        rgba(10, 12, 18, 190), 4.0f * u);
       dl->AddText(at, rgba(225, 232, 245, 255), text);
     }
     dl->PopClipRect();
-    if (p.x > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x0, y1), rgba(60, 70, 90, 255), 2.0f);
-    if (p.y > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x1, y0), rgba(60, 70, 90, 255), 2.0f);
+    if (p.x > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x0, y1), rgba(60, 70, 90, 255), 2.0f * u);
+    if (p.y > 0) dl->AddLine(ImVec2(x0, y0), ImVec2(x1, y0), rgba(60, 70, 90, 255), 2.0f * u);
   }
+}
+
+void ViewportController::drawEquationOverlay() {
+  const auto& panes = frames_.panes();
+  if (!session_.scene().display.equationOverlay || panes.empty()) return;
+  const std::vector<std::string> lines = equationLines(session_.scene(), session_.displayTime());
+  if (lines.empty()) return;
+  // Top-left of the first pane, below its title row, so it never covers a title; the numbers
+  // line is yellow, the formulas above it white.
+  // It may reach over the next pane (the rule belongs to the whole canvas) but stays inside the
+  // canvas: a line too wide for it shrinks the whole box's text.
+  const float u = uiScale_, pad = 8.0f * u, lineGap = 2.0f * u;
+  const Pane& p = panes.front();
+  std::string all;
+  for (const std::string& line : lines) all += line + "\n";
+  const float fontSize =
+      fittedFontSize(all.c_str(), static_cast<float>(layout_.canvasWidth() - p.x) - 2.0f * (12.0f * u + pad));
+  const float lineH = textSize("Ag", fontSize).y;
+  float width = 0.0f;
+  for (const std::string& line : lines) width = std::max(width, textSize(line.c_str(), fontSize).x);
+  const float height = static_cast<float>(lines.size()) * (lineH + lineGap) - lineGap;
+  const ImVec2 at(static_cast<float>(layout_.canvasLeft() + p.x) + 12.0f * u,
+                  static_cast<float>(p.y) + 10.0f * u + ImGui::GetTextLineHeight() + 8.0f * u + 10.0f * u);
+  ImDrawList* dl = ImGui::GetBackgroundDrawList();
+  dl->AddRectFilled(ImVec2(at.x - pad, at.y - pad), ImVec2(at.x + width + pad, at.y + height + pad),
+                    rgba(10, 12, 18, 235), 6.0f * u);
+  dl->AddRect(ImVec2(at.x - pad, at.y - pad), ImVec2(at.x + width + pad, at.y + height + pad), rgba(70, 90, 120, 200),
+              6.0f * u, 0, 1.0f * u);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const bool numbers = i + 1 == lines.size();
+    dl->AddText(ImGui::GetFont(), fontSize, ImVec2(at.x, at.y + static_cast<float>(i) * (lineH + lineGap)),
+                numbers ? rgba(255, 214, 120, 255) : rgba(225, 232, 245, 255), lines[i].c_str());
+  }
+}
+
+void ViewportController::setUiScale(float scale) {
+  uiScale_ = clampUiScale(scale);
+  bridge_.setUiScale(uiScale_);
+  settleFrames_ = 3;
+}
+
+void ViewportController::setPanelsHidden(bool hidden) {
+  panelsHidden_ = hidden;
+  settleFrames_ = 3;
 }
 
 const Pane* ViewportController::paneAt(QPointF pos) const {
@@ -231,7 +302,7 @@ int ViewportController::handleAt(QPointF pos) const {
   const auto handles = session_.handlePositions();
   for (std::size_t k = 0; k < handles.size(); ++k) {
     const QPointF at = toWindow(*p, handles[k][0], handles[k][1]);
-    if (std::hypot(at.x() - pos.x(), at.y() - pos.y()) <= kHandleRadiusPx) {
+    if (std::hypot(at.x() - pos.x(), at.y() - pos.y()) <= kHandleRadiusPx * uiScale_) {
       return static_cast<int>(k);
     }
   }
@@ -314,6 +385,12 @@ void ViewportController::wheel(const QWheelEvent& e) {
 
 bool ViewportController::keyPress(const QKeyEvent& e) {
   settleFrames_ = 3;
+  // Tab hides or shows the panels, unless a text field or slider is taking keys (there Tab is
+  // ImGui's: it moves to the next field).
+  if (e.key() == Qt::Key_Tab && e.modifiers() == Qt::NoModifier && !bridge_.wantsKeyboard()) {
+    setPanelsHidden(!panelsHidden_);
+    return true;
+  }
   return bridge_.key(e, true);
 }
 

@@ -67,6 +67,14 @@ class ViewportController {
   void keyRelease(const QKeyEvent& e);
   void focusOut();
 
+  // The UI scale (ui_scale.hpp), applied from the next frame on: fonts, strips, overlay text and
+  // offsets, line widths and point sizes.
+  void setUiScale(float scale);
+  float uiScale() const { return uiScale_; }
+  // Tab: the sidebar and timeline hide and the canvas fills the window (the scene is unchanged).
+  void setPanelsHidden(bool hidden);
+  bool panelsHidden() const { return panelsHidden_; }
+
   // True while frames should keep coming: playing, sampling, or ImGui settling after input.
   bool wantsAnimation() const;
   void setFixedFrameSeconds(double s) { fixedFrameSeconds_ = s; }
@@ -76,6 +84,8 @@ class ViewportController {
  private:
   enum class Drag { None, Pan, Handle, PendingClick };
   void drawOverlay();
+  // The update rule on show and its numbers, boxed in the top-left corner of the canvas.
+  void drawEquationOverlay();
   int handleAt(QPointF pos) const;
   const Pane* paneAt(QPointF pos) const;
   glm::dvec2 toWorld(const Pane& pane, QPointF pos) const;
@@ -93,6 +103,8 @@ class ViewportController {
   double lastPaintSeconds_ = 0.0;
   double lastBuildSeconds_ = 0.0;
   double frameMsSmoothed_ = 0.0;
+  float uiScale_ = 1.0f;
+  bool panelsHidden_ = false;
   int settleFrames_ = 0;  // ImGui needs a few frames after input to settle hover states
 
   Drag drag_ = Drag::None;

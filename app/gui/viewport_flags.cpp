@@ -4,6 +4,7 @@
 #include <QFileInfo>
 #include <cmath>
 
+#include "gui/ui_scale.hpp"
 #include "io/mixture_json.hpp"
 #include "io/model_file_io.hpp"
 #include "io/text_file.hpp"
@@ -46,6 +47,8 @@ void addOptions(QCommandLineParser& parser) {
       {"position", "With --screenshot: the timeline position in [0, 1].", "U"},
       {"size", "Canvas size WxH, W in [640, 8192], H in [400, 8192] (default 1280x720).", "WxH"},
       {"bench-frames", "Render N frames of the playing scene, print frame times and exit.", "N"},
+      {"ui-scale", "Size of text, lines and points, in [1, 3] (default: the last one chosen in View > UI scale, "
+                   "else 1); not remembered.", "X"},
   });
 }
 
@@ -246,6 +249,15 @@ QString applyRunFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
     if (!ok || !(flags.position >= 0.0 && flags.position <= 1.0)) {
       return "--position: expected a number in [0, 1], got '" + io::clip(parser.value("position")) + "'";
     }
+  }
+  if (parser.isSet("ui-scale")) {
+    bool ok = false;
+    const double scale = parser.value("ui-scale").toDouble(&ok);
+    if (!ok || !(scale >= kMinUiScale && scale <= kMaxUiScale)) {
+      return QStringLiteral("--ui-scale: expected a number in [%1, %2], got '%3'")
+          .arg(kMinUiScale).arg(kMaxUiScale).arg(io::clip(parser.value("ui-scale")));
+    }
+    flags.uiScale = static_cast<float>(scale);
   }
   long long frames = 0;
   if (parser.isSet("bench-frames")) {

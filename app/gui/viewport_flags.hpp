@@ -27,6 +27,7 @@ struct ViewportFlags {
   bool help = false;
   LearnedModels models;      // --model, --classifier
   long long trainSteps = 0;  // > 0: train the score network this many steps before the first frame
+  float uiScale = 0.0f;      // --ui-scale in [1, 3]; 0: not given (the remembered preference)
 };
 
 // Parses QCoreApplication::arguments() (the program name first); nullopt with `error` set on a

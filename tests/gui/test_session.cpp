@@ -570,6 +570,8 @@ class TestSession : public QObject {
     QTest::newRow("position without screenshot") << QStringList{"--position", "0.5"} << "--position: applies to --screenshot only";
     QTest::newRow("screenshot not png") << QStringList{"--screenshot", "/tmp/x.txt"} << "--screenshot: expected a file name ending in .png";
     QTest::newRow("size") << QStringList{"--size", "10x10"} << "--size: expected WxH with W in [640, 8192]";
+    QTest::newRow("ui scale too large") << QStringList{"--ui-scale", "4"} << "--ui-scale: expected a number in [1, 3], got '4'";
+    QTest::newRow("ui scale not a number") << QStringList{"--ui-scale", "big"} << "--ui-scale: expected a number in [1, 3], got 'big'";
     QTest::newRow("screenshot onto a fifo") << QStringList{"--screenshot", "FIFO"} << "--screenshot: FIFO: is not a regular file";
     QTest::newRow("screenshot into a missing folder") << QStringList{"--screenshot", "/nonexistent/x.png"} << "--screenshot: /nonexistent/x.png: the directory";
     QTest::newRow("bad scene file") << QStringList{"BADSCENE"} << "BADSCENE: sampled.particles: expected an integer in [1, 10000000], got 0";
@@ -617,6 +619,30 @@ class TestSession : public QObject {
     }
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines[0].startsWith("scorescope: " + message), qPrintable(lines[0]));
+  }
+
+  void theUiScaleMultipliesPointSizesAndLineWidths() {
+    // What is drawn is the scene's size times the UI scale; the scene keeps its own value.
+    Session session;
+    Scene scene = lessonScene(Lesson::Langevin, 500);
+    scene.display.pointSize = 3.0f;
+    session.setScene(scene);
+    session.waitForRuns();
+    session.timeline().scrubTo(0.5);
+    FrameBuilder frames;
+    const render::FrameData one = frames.build(session, 800, 600).front().frame;
+    frames.setUiScale(2.5f);
+    const render::FrameData big = frames.build(session, 800, 600).front().frame;
+    QCOMPARE(one.particles.size(), std::size_t(1));
+    QCOMPARE(big.particles.size(), std::size_t(1));
+    QCOMPARE(one.particles[0].pointSizePx, 3.0f);
+    QCOMPARE(big.particles[0].pointSizePx, 7.5f);
+    QCOMPARE(session.scene().display.pointSize, 3.0f);
+    QVERIFY(!one.underlays.empty() && !one.lines.empty());
+    QCOMPARE(big.underlays.size(), one.underlays.size());
+    QCOMPARE(big.lines.size(), one.lines.size());
+    for (std::size_t i = 0; i < one.underlays.size(); ++i) QCOMPARE(big.underlays[i].widthPx, 2.5f * one.underlays[i].widthPx);
+    for (std::size_t i = 0; i < one.lines.size(); ++i) QCOMPARE(big.lines[i].widthPx, 2.5f * one.lines[i].widthPx);
   }
 
   void aSceneFileIsTheSceneTheFlagsChange() {

@@ -222,7 +222,7 @@ class TestViewport : public QObject {
     for (int j = 0; j < 12; ++j) {
       for (int i = 0; i < 12; ++i) {
         // Sample the pane between its arrows' rows, away from the title and caption.
-        const double x = learned.x + (i + 0.5) * learned.width / 12.0 + CanvasLayout::kSidebarWidth;
+        const double x = learned.x + (i + 0.5) * learned.width / 12.0 + v_->controller().layout().sidebarWidth();
         const double y = learned.y + 60 + (j + 0.5) * (learned.height - 140) / 12.0;
         colours.insert(image.pixel(static_cast<int>(x * scale), static_cast<int>(y * scale)) & 0xf0f0f0);
       }
@@ -441,6 +441,93 @@ class TestViewport : public QObject {
     const TargetSpec& target = session().scene().sampled.target;
     QCOMPARE(target.source, TargetSource::Mixture);
     QVERIFY(std::abs(target.components[0].mean.x() - 1.0 / a) < 0.05 / a);
+  }
+
+  // Rows of the frame, within the middle half of the first pane's width, holding near-white
+  // pixels (the title text is (225, 232, 245) on a dark box; nothing else there is that bright
+  // with the grid, arrows and particles off): the height of the title's glyphs.
+  int titleGlyphHeight(const QImage& image) {
+    const Pane& p = panes().front();
+    const int left = v_->controller().layout().canvasLeft() + p.x;
+    int first = -1, last = -1;
+    for (int y = p.y; y < p.y + p.height / 3; ++y) {
+      for (int x = left + p.width / 4; x < left + 3 * p.width / 4; ++x) {
+        const QRgb c = image.pixel(x, y);
+        if (std::min({qRed(c), qGreen(c), qBlue(c)}) > 170) {
+          if (first < 0) first = y;
+          last = y;
+          break;
+        }
+      }
+    }
+    return first < 0 ? 0 : last - first + 1;
+  }
+
+  void theUiScaleEnlargesTextStripsAndPoints() {
+    Scene s = lessonScene(Lesson::ScoreField);
+    s.sampled.target.preset = "two-moons";  // no mode handles (white rings) near the title
+    s.display.layers.grid = s.display.layers.arrows = s.display.layers.particles = s.display.layers.density = false;
+    s.display.equationOverlay = false;
+    show(s);
+    const QImage one = v_->grabFrame();
+    const int height1 = titleGlyphHeight(one);
+    const int sidebar1 = v_->controller().layout().sidebarWidth();
+    v_->controller().setUiScale(2.0f);
+    frame();  // the atlas is rebuilt at the start of this frame
+    const QImage two = v_->grabFrame();
+    const int height2 = titleGlyphHeight(two);
+    const CanvasLayout layout = v_->controller().layout();
+    v_->controller().setUiScale(1.0f);
+    frame();
+    // "score  grad log p_t  over  p_t": cap height to descender, ~15 px at the 16 px font.
+    QVERIFY2(height1 >= 10 && height1 <= 22, qPrintable(QString("title glyphs %1 px high at 1x").arg(height1)));
+    const double ratio = static_cast<double>(height2) / height1;
+    QVERIFY2(ratio > 1.75 && ratio < 2.25, qPrintable(QString("title glyphs %1 px at 1x, %2 px at 2x").arg(height1).arg(height2)));
+    QCOMPARE(sidebar1, CanvasLayout::kSidebarWidth);
+    QCOMPARE(layout.sidebarWidth(), 2 * CanvasLayout::kSidebarWidth);
+    QCOMPARE(layout.timelineHeight(), 2 * CanvasLayout::kTimelineHeight);
+    // The sidebar's background reaches the new width: the panel colour, not the canvas's, just
+    // inside its right edge at the bottom of the window.
+    const QRgb inside = two.pixel(layout.sidebarWidth() - 3, two.height() - 3);
+    const QRgb canvas = one.pixel(layout.sidebarWidth() - 3, one.height() / 2);
+    QVERIFY2(inside != canvas, "the sidebar did not widen");
+    QCOMPARE(qRed(inside), static_cast<int>(std::lround(kPanelColour[0] * 255)));
+  }
+
+  void tabHidesAndShowsThePanels() {
+    QVERIFY(!v_->controller().panelsHidden());
+    key(Qt::Key_Tab);
+    QVERIFY(v_->controller().panelsHidden());
+    const CanvasLayout layout = v_->controller().layout();
+    QCOMPARE(layout.canvasLeft(), 0);
+    QCOMPARE(layout.canvasWidth(), v_->width());
+    QCOMPARE(layout.canvasHeight(), v_->height());
+    // The panes cover the window and no widget is drawn.
+    int width = 0;
+    for (const Pane& p : panes()) {
+      if (p.y == 0) width += p.width;
+    }
+    QCOMPARE(width, v_->width());
+    QCOMPARE(panes().front().height, v_->height());
+    QVERIFY(v_->panels().widgets().empty());
+    // With the panels gone, a drag at the old sidebar's place pans the canvas.
+    const Camera before = session().scene().display.camera;
+    drag({100, 300}, {160, 300});
+    QVERIFY(!(session().scene().display.camera == before));
+    key(Qt::Key_Tab);
+    QVERIFY(!v_->controller().panelsHidden());
+    QCOMPARE(v_->controller().layout().canvasLeft(), CanvasLayout::kSidebarWidth);
+    QVERIFY(!v_->panels().widgets().empty());
+  }
+
+  void tabInATextFieldStaysWithTheField() {
+    const QRectF r = reveal("seed");
+    QVERIFY2(!r.isEmpty(), "the seed field was not drawn");
+    click({r.left() + 20, r.center().y()});
+    frame();
+    key(Qt::Key_Tab);
+    QVERIFY2(!v_->controller().panelsHidden(), "Tab in the seed field hid the panels");
+    click({900, 300});
   }
 
   void clickingAddsPointsToADrawnTarget() {
