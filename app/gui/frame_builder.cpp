@@ -114,6 +114,18 @@ std::string captionOf(const Session& session, const Scene& scene, std::size_t in
 
 }  // namespace
 
+double autoFitHalfExtent(double halfExtent, double a, double s) {
+  const double noise = kAutoFitSigmas * s / halfExtent;
+  return halfExtent * std::max(1.0, std::sqrt(a * a + noise * noise));
+}
+
+double jumpFade(double length, double side) {
+  const double start = kJumpFadeStart * side, end = kJumpBreak * side;
+  if (!(length > start)) return 1.0;
+  if (!(length < end)) return 0.0;
+  return (end - length) / (end - start);
+}
+
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
   const std::string y = "  class " + std::to_string(run.label);
   switch (run.guidance) {
@@ -145,6 +157,11 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
   const int n = static_cast<int>(titles.size());
   panes_.resize(static_cast<std::size_t>(n));
   const Camera& camera = scene.display.camera;
+  double halfExtent = camera.halfExtent;
+  if (scene.display.autoFit) {
+    const double t = session.displayTime();
+    halfExtent = autoFitHalfExtent(camera.halfExtent, session.plan().process.a(t), session.plan().process.s(t));
+  }
   const auto [columns, rows] = paneGrid(n);
   for (int i = 0; i < n; ++i) {
     Pane& pane = panes_[static_cast<std::size_t>(i)];
@@ -156,9 +173,10 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
     pane.y = r * heightPx / rows;
     pane.height = (r + 1) * heightPx / rows - pane.y;
     pane.view.resize(pane.width, pane.height);
-    pane.view.fit({camera.centreX - camera.halfExtent, camera.centreY - camera.halfExtent,
-                   camera.centreX + camera.halfExtent, camera.centreY + camera.halfExtent});
+    pane.view.fit({camera.centreX - halfExtent, camera.centreY - halfExtent, camera.centreX + halfExtent,
+                   camera.centreY + halfExtent});
     fillPane(session, scene, pane, static_cast<std::size_t>(i));
+    fillLegend(session, scene, pane, static_cast<std::size_t>(i));
   }
   return panes_;
 }
@@ -216,19 +234,24 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
 
   if (layers.arrows && lesson != Lesson::ForwardNoising) {
     const std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
-    // The arrow grid covers the camera square (not the whole pane) so the arrow count is the
-    // slider's n x n whatever the window shape; it is centred in the visible rect.
-    const Camera& c = display.camera;
-    const render::WorldRect square{c.centreX - c.halfExtent, c.centreY - c.halfExtent, c.centreX + c.halfExtent,
-                                   c.centreY + c.halfExtent};
-    const ArrowKey key{model, fieldTime(plan, t), square, display.arrowGrid, display.trueArrowLength, display.arrowGain};
+    // Square cells over the whole visible rect (a 16:9 pane is covered edge to edge), the
+    // slider's count of them along the longer side.
+    const render::SquareCells cells = render::squareCells(pane.view.visibleRect(), std::max(1, display.arrowGrid));
+    const ArrowKey key{model, fieldTime(plan, t), cells.rect, cells.columns, cells.rows, display.trueArrowLength,
+                       display.arrowGain};
     if (!model) {
       pane.arrows.clear();
       pane.arrowKey = {};
+      pane.arrowMaxScore = 0.0;
     } else if (!(key == pane.arrowKey)) {
       pane.arrowKey = key;
-      const render::GridNodes nodes = render::makeGridNodes(square, key.grid);
+      const render::GridNodes nodes = render::makeGridNodes(cells.rect, key.columns, key.rows);
       const Points score = model->score(gridPoints(nodes.xs, nodes.ys), key.t);
+      pane.arrowMaxScore = 0.0;
+      for (Eigen::Index k = 0; k < score.rows(); ++k) {
+        const double m = std::hypot(score(k, 0), score(k, 1));
+        if (std::isfinite(m)) pane.arrowMaxScore = std::max(pane.arrowMaxScore, m);
+      }
       render::ArrowStyle style;
       style.length = key.trueLength ? render::ArrowLength::TrueLength : render::ArrowLength::Normalised;
       style.gain = key.gain;
@@ -237,7 +260,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     render::ArrowLayer a;
     a.arrows = pane.arrows.data();
     a.count = pane.arrows.size();
-    const double cell = 2.0 * c.halfExtent / key.grid;
+    const double cell = cells.cell;
     a.shaftWidth = static_cast<float>(0.075 * cell);
     a.headLength = static_cast<float>(0.3 * cell);
     a.opacity = 0.85f;
@@ -328,7 +351,10 @@ void FrameBuilder::fillRunParticles(Pane& pane, const RunResult& run, int step, 
   p.alpha = display.pointAlpha;
   f.particles.push_back(p);
 
-  // Full paths (faint, from the start to now) and trails (the last k steps, fading in).
+  // Full paths (faint, from the start to now) and trails (the last k steps, fading in); steps
+  // that jump across the pane fade and break (jumpFade).
+  const render::WorldRect visible = pane.view.visibleRect();
+  const double side = std::min(visible.width(), visible.height());
   pane.paths.clear();
   pane.trails.clear();
   const int trail = std::max(1, display.trailLength);
@@ -338,23 +364,45 @@ void FrameBuilder::fillRunParticles(Pane& pane, const RunResult& run, int step, 
     const auto idx = static_cast<Eigen::Index>(tr.pathIndices[j]);
     const render::Rgba8 c = p.labels ? render::classColour(run.labels(idx)) : p.colour;
     for (int s = 0; s < last; ++s) {
+      const double fade = jumpFade(std::hypot(path(s + 1, 0) - path(s, 0), path(s + 1, 1) - path(s, 1)), side);
+      if (fade <= 0.0) continue;
       const render::Segment seg{static_cast<float>(path(s, 0)), static_cast<float>(path(s, 1)),
                                 static_cast<float>(path(s + 1, 0)), static_cast<float>(path(s + 1, 1)), c, c};
+      auto alpha = [&](double a) { return static_cast<std::uint8_t>(std::lround(a * fade)); };
       if (display.layers.paths && j < kFullPathCount) {
         render::Segment faint = seg;
-        faint.c0.a = faint.c1.a = 70;
+        faint.c0.a = faint.c1.a = alpha(70.0);
         pane.paths.push_back(faint);
       }
       if (display.layers.trails && s >= last - trail) {
         render::Segment bright = seg;
-        bright.c0.a = static_cast<std::uint8_t>(255 * (s - (last - trail)) / trail);
-        bright.c1.a = static_cast<std::uint8_t>(255 * (s + 1 - (last - trail)) / trail);
+        bright.c0.a = alpha(255.0 * (s - (last - trail)) / trail);
+        bright.c1.a = alpha(255.0 * (s + 1 - (last - trail)) / trail);
         pane.trails.push_back(bright);
       }
     }
   }
   if (!pane.paths.empty()) f.lines.push_back({pane.paths.data(), pane.paths.size(), 1.2f});
   if (!pane.trails.empty()) f.lines.push_back({pane.trails.data(), pane.trails.size(), 2.2f});
+}
+
+void FrameBuilder::fillLegend(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
+  const render::FrameData& f = pane.frame;
+  LegendInput in;
+  in.particles = !f.particles.empty();
+  if (in.particles && f.particles.front().labels && session.plan().target) {
+    in.classes = session.plan().target->labelCount();
+  }
+  const RunOutput* shown = session.shown();
+  if (shown && !lessonShowsData(shown->scene.lesson) && index < shown->runs.size()) {
+    const PlannedRun& run = shown->runs[index].run;
+    if (run.guidance != GuidanceKind::None) in.guidedClass = run.label;
+  }
+  in.arrows = !f.arrows.empty() && f.arrows.front().count > 0;
+  in.trueArrowLength = scene.display.trueArrowLength;
+  in.arrowGain = scene.display.arrowGain;
+  in.maxScore = pane.arrowMaxScore;
+  pane.legend = makeLegend(in);
 }
 
 }  // namespace scorescope::gui

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "gui/number_text.hpp"
 #include "gui/session.hpp"
 #include "scorescope/presets.hpp"
 
@@ -167,8 +168,11 @@ void Panels::sceneSection(Session& session, Scene& s) {
       target.labels.clear();
     }
     log_.add("clear points", {"sampled.target"});
-  } else if (session.hasHandles()) {
-    ImGui::TextDisabled("Drag a ring handle to move a mode.");
+  } else {
+    // Always one line, empty when there is nothing to say: the handles come and go with the
+    // target and with t (lessons 1-2 hide them once the modes blur), and a line that came and
+    // went moved every control below it under the lecturer's mouse.
+    ImGui::TextDisabled("%s", session.hasHandles() ? "Drag a ring handle to move a mode." : "");
   }
 }
 
@@ -192,6 +196,12 @@ void Panels::layersSection(Scene& s) {
   log_.add("full paths", {"display.layers.paths"});
   ImGui::Checkbox("grid", &l.grid);
   log_.add("grid", {"display.layers.grid"});
+  ImGui::SameLine(160);
+  ImGui::Checkbox("legend", &d.legend);
+  log_.add("legend", {"display.legend"});
+  // The view grows with the noise (VE at t = 1 has s = 50); the camera stays the one at t = 0.
+  ImGui::Checkbox("auto-fit view to the noise", &d.autoFit);
+  log_.add("auto-fit", {"display.autoFit"});
   ImGui::SliderFloat("point size", &d.pointSize, 1.0f, 8.0f, "%.1f px", kClamp);
   log_.add("point size", {"display.pointSize"});
   ImGui::SliderFloat("point alpha", &d.pointAlpha, 0.05f, 1.0f, "%.2f", kClamp);
@@ -234,9 +244,10 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   ImGui::SetNextItemWidth(std::max(120.0f, width - 560.0f));
   if (tl.discrete()) {
     int step = tl.currentStep();
-    char label[64];
-    std::snprintf(label, sizeof label, "step %%d / %d", tl.lastStep());
-    if (ImGui::SliderInt("##step", &step, 0, tl.lastStep(), label, kClamp)) {
+    // The recorded steps are the initial noise, the sampler's steps and (often) the final
+    // denoise: the label names which one this is rather than "step 101 / 101".
+    const std::string label = tl.stepLabel(step);
+    if (ImGui::SliderInt("##step", &step, 0, tl.lastStep(), label.c_str(), kClamp)) {
       tl.scrubTo(static_cast<double>(step) / tl.lastStep());
       tl.setPlaying(false);
     }
@@ -259,7 +270,8 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   ImGui::SameLine();
   const double t = session.displayTime();
   const Process& process = session.plan().process;
-  ImGui::Text("t = %.3f  a = %.3f  s = %.3f", t, process.a(t), process.s(t));
+  ImGui::Text("t = %s  a = %s  s = %s", fixedText(t, 3).c_str(), fixedText(process.a(t), 3).c_str(),
+              fixedText(process.s(t), 3).c_str());
   // Second row, always on screen (the sidebar scrolls): progress or why nothing is sampled.
   const float lineHeight = ImGui::GetTextLineHeight();
   if (session.busy()) {
