@@ -30,6 +30,7 @@ void addOptions(QCommandLineParser& parser) {
       {"sweep", "Lesson 5: the guidance sweep (scales 0, 1, 3, 7) side by side."},
       {"annealed", "Lesson 3: annealed Langevin (NCSN) instead of plain Langevin."},
       {"contours", "Draw iso-density contour lines."},
+      {"auto-fit", "The view follows the noise scale (VE at t = 1 stays framed)."},
       {"score", "Lessons 2-5: the score that draws the field and drives the samplers: exact, learned or both "
                 "side by side (learned needs --model or --train-steps).", "SOURCE"},
       {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
@@ -175,6 +176,7 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   }
   if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
   if (parser.isSet("contours")) s.display.layers.contours = true;
+  if (parser.isSet("auto-fit")) s.display.autoFit = true;
   // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
   // the process ... (a model --train-steps will train is checked as the exact score).
   // A model of another target would be drawn over this one as if it had learned it.
