@@ -70,7 +70,7 @@ double autoFitHalfExtent(double halfExtent, double a, double s);
 // Trails and paths: a step longer than kJumpFadeStart of the pane's shorter visible side fades,
 // and one longer than kJumpBreak of it is not drawn (the path breaks there): annealed Langevin's
 // first levels jump by many pane widths, and those segments were a web of lines over the plane.
-inline constexpr double kJumpFadeStart = 0.15, kJumpBreak = 0.4;
+inline constexpr double kJumpFadeStart = 0.08, kJumpBreak = 0.25;
 // The alpha factor in [0, 1] of a segment of `length` in a pane whose shorter visible side is `side`.
 double jumpFade(double length, double side);
 
