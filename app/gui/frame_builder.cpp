@@ -176,6 +176,18 @@ void scaleFrameForUi(render::FrameData& frame, float uiScale) {
   for (render::SegmentLayer& l : frame.lines) l.widthPx *= uiScale;
 }
 
+double autoFitHalfExtent(double halfExtent, double a, double s) {
+  const double noise = kAutoFitSigmas * s / halfExtent;
+  return halfExtent * std::max(1.0, std::sqrt(a * a + noise * noise));
+}
+
+double jumpFade(double length, double side) {
+  const double start = kJumpFadeStart * side, end = kJumpBreak * side;
+  if (!(length > start)) return 1.0;
+  if (!(length < end)) return 0.0;
+  return (end - length) / (end - start);
+}
+
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
   const std::string y = "  class " + std::to_string(run.label);
   switch (run.guidance) {
@@ -207,6 +219,11 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
   const int n = static_cast<int>(titles.size());
   panes_.resize(static_cast<std::size_t>(n));
   const Camera& camera = scene.display.camera;
+  double halfExtent = camera.halfExtent;
+  if (scene.display.autoFit) {
+    const double t = session.displayTime();
+    halfExtent = autoFitHalfExtent(camera.halfExtent, session.plan().process.a(t), session.plan().process.s(t));
+  }
   const auto [columns, rows] = paneGrid(n);
   for (int i = 0; i < n; ++i) {
     Pane& pane = panes_[static_cast<std::size_t>(i)];
@@ -218,10 +235,11 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
     pane.y = r * heightPx / rows;
     pane.height = (r + 1) * heightPx / rows - pane.y;
     pane.view.resize(pane.width, pane.height);
-    pane.view.fit({camera.centreX - camera.halfExtent, camera.centreY - camera.halfExtent,
-                   camera.centreX + camera.halfExtent, camera.centreY + camera.halfExtent});
+    pane.view.fit({camera.centreX - halfExtent, camera.centreY - halfExtent, camera.centreX + halfExtent,
+                   camera.centreY + halfExtent});
     fillPane(session, scene, pane, static_cast<std::size_t>(i));
     scaleFrameForUi(pane.frame, uiScale_);
+    fillLegend(session, scene, pane, static_cast<std::size_t>(i));
   }
   // A guidance sweep (or exact beside learned) compares magnitudes across panes: one scale.
   makePaneArrows(scene.display, scene.sampled.lesson == Lesson::Guidance && n > 1);
@@ -237,7 +255,6 @@ void FrameBuilder::makePaneArrows(const DisplayScene& display, bool shared) {
                                                    static_cast<std::size_t>(p.arrowField.rows())));
     }
   }
-  const Camera& c = display.camera;
   for (Pane& pane : panes_) {
     if (!pane.showsArrows) continue;
     render::ArrowStyle style;
@@ -248,7 +265,7 @@ void FrameBuilder::makePaneArrows(const DisplayScene& display, bool shared) {
     render::ArrowLayer a;
     a.arrows = pane.arrows.data();
     a.count = pane.arrows.size();
-    const double cell = 2.0 * c.halfExtent / pane.arrowKey.grid;
+    const double cell = pane.arrowCell;
     a.shaftWidth = static_cast<float>(0.075 * cell);
     a.headLength = static_cast<float>(0.3 * cell);
     a.opacity = 0.85f;
@@ -359,20 +376,23 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     if (showsTiltedLaw(scene)) {
       if (const PlannedRun* run = paneRun(session, index)) model = tilted(plan, run->label, runGamma(*run)).gap;
     }
-    // The arrow grid covers the camera square (not the whole pane) so the arrow count is the
-    // slider's n x n whatever the window shape; it is centred in the visible rect.
-    const Camera& c = display.camera;
-    const render::WorldRect square{c.centreX - c.halfExtent, c.centreY - c.halfExtent, c.centreX + c.halfExtent,
-                                   c.centreY + c.halfExtent};
-    const ArrowKey key{model, fieldTime(plan, t), square, display.arrowGrid, display.trueArrowLength, display.arrowGain};
+    // Square cells over the whole visible rect (a 16:9 pane is covered edge to edge), the
+    // slider's count of them along the longer side.
+    const render::SquareCells cells = render::squareCells(pane.view.visibleRect(), std::max(1, display.arrowGrid));
+    const ArrowKey key{model, fieldTime(plan, t), cells.rect, cells.columns, cells.rows, display.trueArrowLength,
+                       display.arrowGain};
     if (!model) {
       pane.arrows.clear();
       pane.arrowKey = {};
+      pane.arrowMaxScore = 0.0;
     } else if (!(key == pane.arrowKey)) {
       pane.arrowKey = key;
-      pane.arrowNodes = render::makeGridNodes(square, key.grid);
+      pane.arrowNodes = render::makeGridNodes(cells.rect, key.columns, key.rows);
       pane.arrowField = model->score(gridPoints(pane.arrowNodes.xs, pane.arrowNodes.ys), key.t);
+      pane.arrowMaxScore = render::maxArrowNorm(pane.arrowField.col(0).data(), pane.arrowField.col(1).data(),
+                                                static_cast<std::size_t>(pane.arrowField.rows()));
     }
+    pane.arrowCell = cells.cell;
     pane.showsArrows = model != nullptr;  // the arrows are made in makePaneArrows
   } else {
     pane.showsArrows = false;
@@ -498,7 +518,10 @@ void FrameBuilder::fillRunParticles(Pane& pane, const RunResult& run, int step, 
   p.alpha = display.pointAlpha;
   f.particles.push_back(p);
 
-  // Full paths (faint, from the start to now) and trails (the last k steps, fading in).
+  // Full paths (faint, from the start to now) and trails (the last k steps, fading in); steps
+  // that jump across the pane fade and break (jumpFade).
+  const render::WorldRect visible = pane.view.visibleRect();
+  const double side = std::min(visible.width(), visible.height());
   pane.paths.clear();
   pane.trails.clear();
   const int trail = std::max(1, display.trailLength);
@@ -508,23 +531,45 @@ void FrameBuilder::fillRunParticles(Pane& pane, const RunResult& run, int step, 
     const auto idx = static_cast<Eigen::Index>(tr.pathIndices[j]);
     const render::Rgba8 c = p.labels ? render::classColour(run.labels(idx)) : p.colour;
     for (int s = 0; s < last; ++s) {
+      const double fade = jumpFade(std::hypot(path(s + 1, 0) - path(s, 0), path(s + 1, 1) - path(s, 1)), side);
+      if (fade <= 0.0) continue;
       const render::Segment seg{static_cast<float>(path(s, 0)), static_cast<float>(path(s, 1)),
                                 static_cast<float>(path(s + 1, 0)), static_cast<float>(path(s + 1, 1)), c, c};
+      auto alpha = [&](double a) { return static_cast<std::uint8_t>(std::lround(a * fade)); };
       if (display.layers.paths && j < kFullPathCount) {
         render::Segment faint = seg;
-        faint.c0.a = faint.c1.a = 70;
+        faint.c0.a = faint.c1.a = alpha(70.0);
         pane.paths.push_back(faint);
       }
       if (display.layers.trails && s >= last - trail) {
         render::Segment bright = seg;
-        bright.c0.a = static_cast<std::uint8_t>(255 * (s - (last - trail)) / trail);
-        bright.c1.a = static_cast<std::uint8_t>(255 * (s + 1 - (last - trail)) / trail);
+        bright.c0.a = alpha(255.0 * (s - (last - trail)) / trail);
+        bright.c1.a = alpha(255.0 * (s + 1 - (last - trail)) / trail);
         pane.trails.push_back(bright);
       }
     }
   }
   if (!pane.paths.empty()) f.lines.push_back({pane.paths.data(), pane.paths.size(), 1.2f});
   if (!pane.trails.empty()) f.lines.push_back({pane.trails.data(), pane.trails.size(), 2.2f});
+}
+
+void FrameBuilder::fillLegend(const Session& session, const Scene& scene, Pane& pane, std::size_t index) {
+  const render::FrameData& f = pane.frame;
+  LegendInput in;
+  in.particles = !f.particles.empty();
+  if (in.particles && f.particles.front().labels && session.plan().target) {
+    in.classes = session.plan().target->labelCount();
+  }
+  const RunOutput* shown = session.shown();
+  if (shown && !lessonShowsData(shown->scene.lesson) && index < shown->runs.size()) {
+    const PlannedRun& run = shown->runs[index].run;
+    if (run.guidance != GuidanceKind::None) in.guidedClass = run.label;
+  }
+  in.arrows = !f.arrows.empty() && f.arrows.front().count > 0;
+  in.trueArrowLength = scene.display.trueArrowLength;
+  in.arrowGain = scene.display.arrowGain;
+  in.maxScore = pane.arrowMaxScore;
+  pane.legend = makeLegend(in);
 }
 
 }  // namespace scorescope::gui

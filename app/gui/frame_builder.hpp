@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "render/arrow_field.hpp"
+#include "gui/legend.hpp"
 #include "render/axes.hpp"
 #include "render/frame_data.hpp"
 #include "scorescope/scene_plan.hpp"
@@ -30,11 +31,13 @@ struct DensityKey {
   bool operator==(const DensityKey&) const = default;
 };
 
+// The arrows cover the pane's whole visible rect with square cells, display.arrowGrid of them
+// along its longer side (render::squareCells).
 struct ArrowKey {
   std::shared_ptr<const ScoreModel> model;
   double t = -1.0;
-  render::WorldRect square;
-  int grid = 0;
+  render::WorldRect rect;  // the union of the cells
+  int columns = 0, rows = 0;
   bool trueLength = false;
   float gain = 0.0f;
   bool operator==(const ArrowKey&) const = default;
@@ -60,6 +63,22 @@ struct ForwardKey {
   bool operator==(const ForwardKey&) const = default;
 };
 
+// display.autoFit: the half extent shown at noise level (a, s) for the camera's half extent h at
+// t = 0. x_t = a x0 + s eps spreads like sqrt(a^2 r^2 + s^2) for data of radius r; the camera
+// frames the data (r ~ h), and kAutoFitSigmas noise widths frame the noise:
+//   h * max(1, sqrt(a^2 + (k s / h)^2)).
+// The view never shrinks below the camera's (a VP process, whose spread stays near the data's,
+// keeps the lecturer's framing); VE at t = 1 (s = 50) grows to ~2.5 s and frames x_t.
+inline constexpr double kAutoFitSigmas = 2.5;
+double autoFitHalfExtent(double halfExtent, double a, double s);
+
+// Trails and paths: a step longer than kJumpFadeStart of the pane's shorter visible side fades,
+// and one longer than kJumpBreak of it is not drawn (the path breaks there): annealed Langevin's
+// first levels jump by many pane widths, and those segments were a web of lines over the plane.
+inline constexpr double kJumpFadeStart = 0.08, kJumpBreak = 0.25;
+// The alpha factor in [0, 1] of a segment of `length` in a pane whose shorter visible side is `side`.
+double jumpFade(double length, double side);
+
 struct Pane {
   std::string title;
   std::string caption;  // a second line at the bottom of the pane (colour scale, a run's W1)
@@ -81,9 +100,12 @@ struct Pane {
   render::GridNodes arrowNodes;
   Points arrowField;
   bool showsArrows = false;
+  double arrowCell = 1.0;  // world size of one square arrow cell (shaft width and head scale with it)
   // Lesson 5's tilted law: sliced W1 of the guided samples to draws of q_0, for one output and law.
   std::pair<int, const void*> tiltedW1Key{-1, nullptr};
   double tiltedW1 = 0.0;
+  double arrowMaxScore = 0.0;  // the largest |score| over the arrow grid (the brightest colour)
+  Legend legend;               // what colours and arrows mean (drawn when display.legend)
 };
 
 // Lesson 5's guidance scale of a run in the one unit both kinds share: gamma (CFG: 1 + w).
@@ -127,6 +149,7 @@ class FrameBuilder {
   // The field a pane's arrows show (null: none yet).
   static std::shared_ptr<const ScoreModel> arrowModel(const Session& session, const Scene& scene, std::size_t index);
   static void fillRunParticles(Pane& pane, const RunResult& run, int step, const DisplayScene& display);
+  static void fillLegend(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
 
   std::vector<Pane> panes_;
   std::vector<Tilted> tilted_;  // a few entries: one per gamma of a sweep

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "gui/imgui_style.hpp"
+#include "gui/number_text.hpp"
 #include "gui/session.hpp"
 #include "scorescope/presets.hpp"
 
@@ -168,8 +169,11 @@ void Panels::sceneSection(Session& session, Scene& s) {
       target.labels.clear();
     }
     log_.add("clear points", {"sampled.target"});
-  } else if (session.hasHandles()) {
-    ImGui::TextDisabled("Drag a ring handle to move a mode.");
+  } else {
+    // Always one line, empty when there is nothing to say: the handles come and go with the
+    // target and with t (lessons 1-2 hide them once the modes blur), and a line that came and
+    // went moved every control below it under the lecturer's mouse.
+    ImGui::TextDisabled("%s", session.hasHandles() ? "Drag a ring handle to move a mode." : "");
   }
 }
 
@@ -196,6 +200,11 @@ void Panels::layersSection(Scene& s) {
   ImGui::SameLine(scaledPx(160));
   ImGui::Checkbox("equations", &d.equationOverlay);  // the update rule and its numbers, on the canvas
   log_.add("equation overlay", {"display.equationOverlay"});
+  ImGui::Checkbox("legend", &d.legend);
+  log_.add("legend", {"display.legend"});
+  // The view grows with the noise (VE at t = 1 has s = 50); the camera stays the one at t = 0.
+  ImGui::Checkbox("auto-fit view to the noise", &d.autoFit);
+  log_.add("auto-fit", {"display.autoFit"});
   ImGui::SliderFloat("point size", &d.pointSize, 1.0f, 8.0f, "%.1f px", kClamp);
   log_.add("point size", {"display.pointSize"});
   ImGui::SliderFloat("point alpha", &d.pointAlpha, 0.05f, 1.0f, "%.2f", kClamp);
@@ -241,7 +250,8 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   const double t = session.displayTime();
   const Process& process = session.plan().process;
   char readout[96];
-  std::snprintf(readout, sizeof readout, "t = %.3f   αₜ = %.3f   σₜ = %.3f", t, process.a(t), process.s(t));
+  std::snprintf(readout, sizeof readout, "t = %s   αₜ = %s   σₜ = %s", fixedText(t, 3).c_str(),  // never "-0.000"
+                fixedText(process.a(t), 3).c_str(), fixedText(process.s(t), 3).c_str());
   const float speedWidth = scaledPx(120.0f), spacing = ImGui::GetStyle().ItemSpacing.x;
   const float rest = ImGui::GetContentRegionAvail().x - speedWidth - ImGui::CalcTextSize(readout).x - 2.0f * spacing;
   // Too narrow (a large UI scale): the readout starts the second row instead.
@@ -249,9 +259,10 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   ImGui::SetNextItemWidth(readoutFirstRow ? rest : ImGui::GetContentRegionAvail().x - speedWidth - spacing);
   if (tl.discrete()) {
     int step = tl.currentStep();
-    char label[64];
-    std::snprintf(label, sizeof label, "step %%d / %d", tl.lastStep());
-    if (ImGui::SliderInt("##step", &step, 0, tl.lastStep(), label, kClamp)) {
+    // The recorded steps are the initial noise, the sampler's steps and (often) the final
+    // denoise: the label names which one this is rather than "step 101 / 101".
+    const std::string label = tl.stepLabel(step);
+    if (ImGui::SliderInt("##step", &step, 0, tl.lastStep(), label.c_str(), kClamp)) {
       tl.scrubTo(static_cast<double>(step) / tl.lastStep());
       tl.setPlaying(false);
     }

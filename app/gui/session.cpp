@@ -94,11 +94,18 @@ void Session::onFinished(int generation, std::shared_ptr<const RunOutput> output
   shown_ = std::move(output);
   shownGeneration_ = generation;
   int last = 0;
-  for (const RunResult& r : shown_->runs) last = std::max(last, static_cast<int>(r.trajectory.times.size()) - 1);
+  bool denoise = false;
+  for (const RunResult& r : shown_->runs) {
+    const std::vector<double>& times = r.trajectory.times;
+    if (static_cast<int>(times.size()) - 1 < last) continue;
+    last = static_cast<int>(times.size()) - 1;
+    // The Tweedie denoise is reported as one more step at t = 0 after the sampler's t_end > 0.
+    denoise = times.size() >= 2 && times.back() == 0.0 && times[times.size() - 2] > 0.0;
+  }
   if (!lessonShowsData(shown_->scene.lesson)) {
     last = std::max(last, 1);
     const bool wasContinuous = !timeline_.discrete();
-    timeline_.setSteps(last);
+    timeline_.setSteps(last, denoise);
     if (first || wasContinuous) timeline_.scrubTo(0.0);
   } else {
     timeline_.setSteps(0);

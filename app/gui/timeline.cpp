@@ -9,8 +9,9 @@ namespace {
 constexpr double kHoldSeconds = 1.2;
 }
 
-void Timeline::setSteps(int lastStep) {
+void Timeline::setSteps(int lastStep, bool finalDenoise) {
   lastStep_ = std::max(0, lastStep);
+  finalDenoise_ = finalDenoise && lastStep_ > 1;
   holdLeft_ = 0.0;
 }
 
@@ -56,6 +57,14 @@ void Timeline::step(int direction) {
 int Timeline::currentStep() const {
   if (!discrete()) return 0;
   return std::clamp(static_cast<int>(std::floor(position_ * lastStep_ + 1e-9)), 0, lastStep_);
+}
+
+std::string Timeline::stepLabel(int step) const {
+  const int n = samplerSteps();
+  const std::string of = " / " + std::to_string(n);
+  if (step <= 0) return "initial noise  (step 0" + of + ")";
+  if (finalDenoise_ && step >= lastStep_) return "step " + std::to_string(n) + of + " + denoise";
+  return "step " + std::to_string(std::min(step, n)) + of;
 }
 
 }  // namespace scorescope::gui

@@ -15,6 +15,8 @@
 
 #include "gui/equation_overlay.hpp"
 #include "gui/ui_scale.hpp"
+#include "gui/legend_overlay.hpp"
+#include "gui/number_text.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
@@ -27,10 +29,17 @@ constexpr double kClickSlopPx = 4.0;
 ImU32 rgba(int r, int g, int b, int a) { return IM_COL32(r, g, b, a); }
 
 std::string tickLabel(double v, double step) {
-  char buffer[32];
   const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-  return buffer;
+  return fixedText(v, decimals);
+}
+
+// A tick label on a dark backing: the density under it can be as bright as the text (a nearly
+// flat p_t fills the pane with the top of the colour map), and bare grey labels vanished there.
+void axisLabel(ImDrawList* dl, ImVec2 at, const std::string& text) {
+  const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+  dl->AddRectFilled(ImVec2(at.x - 2.0f, at.y), ImVec2(at.x + size.x + 2.0f, at.y + size.y), IM_COL32(10, 12, 18, 150),
+                    3.0f);
+  dl->AddText(at, IM_COL32(185, 195, 210, 255), text.c_str());
 }
 
 // The font size at which `text` (one line or several) is at most maxWidth wide: the current
@@ -169,6 +178,7 @@ void ViewportController::drawOverlay() {
   const float u = uiScale_;  // offsets below are pixels at UI scale 1
   const auto& panes = frames_.panes();
   const bool grid = session_.scene().display.layers.grid;
+  const bool legend = session_.scene().display.legend;
   const bool handles = session_.hasHandles();
   const auto handlePositions = session_.handlePositions();
   for (std::size_t i = 0; i < panes.size(); ++i) {
@@ -182,13 +192,11 @@ void ViewportController::drawOverlay() {
     if (grid) {
       for (double x : p.ticks.xs) {
         const glm::dvec2 px = p.view.worldToPixel({x, 0.0});
-        dl->AddText(ImVec2(x0 + static_cast<float>(px.x) + 3.0f * u, y1 - 20.0f * u), rgba(160, 170, 185, 200),
-                    tickLabel(x, p.ticks.step).c_str());
+        axisLabel(dl, ImVec2(x0 + static_cast<float>(px.x) + 3.0f * u, y1 - 20.0f * u), tickLabel(x, p.ticks.step));
       }
       for (double y : p.ticks.ys) {
         const glm::dvec2 px = p.view.worldToPixel({0.0, y});
-        dl->AddText(ImVec2(x0 + 5.0f * u, y0 + static_cast<float>(px.y) - 17.0f * u), rgba(160, 170, 185, 200),
-                    tickLabel(y, p.ticks.step).c_str());
+        axisLabel(dl, ImVec2(x0 + 5.0f * u, y0 + static_cast<float>(px.y) - 17.0f * u), tickLabel(y, p.ticks.step));
       }
     }
     // Handles on the mixture means.
@@ -220,11 +228,12 @@ void ViewportController::drawOverlay() {
                         rgba(10, 12, 18, 200), 4.0f * u);
       dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
+    if (legend) drawLegend(dl, p.legend, x1, y0);
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
       const glm::dvec2 w = toWorld(p, hoverPos_);
-      char text[64];
-      std::snprintf(text, sizeof text, "x = %.3f   y = %.3f", w.x, w.y);
+      const std::string coordinates = "x = " + fixedText(w.x, 3) + "   y = " + fixedText(w.y, 3);
+      const char* text = coordinates.c_str();
       const ImVec2 size = ImGui::CalcTextSize(text);
       const ImVec2 at(x1 - size.x - 12.0f * u, y1 - size.y - 30.0f * u);
       dl->AddRectFilled(ImVec2(at.x - 6 * u, at.y - 3 * u), ImVec2(at.x + size.x + 6 * u, at.y + size.y + 3 * u),

@@ -37,6 +37,7 @@ void addOptions(QCommandLineParser& parser) {
       {"tilted-law", "Lesson 5: classifier guidance (--scale is gamma) with the tilted law p_0 p_0(y|x)^gamma / Z under the guided samples "
                      "and grad log Z_t as arrows."},
       {"likelihood-map", "Lesson 4: colour the pane by the PF-ODE log-likelihood log p_0(x) of the score on show."},
+      {"auto-fit", "The view follows the noise scale (VE at t = 1 stays framed)."},
       {"score", "Lessons 2-5: the score that draws the field and drives the samplers: exact, learned or both "
                 "side by side (learned needs --model or --train-steps).", "SOURCE"},
       {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
@@ -200,6 +201,7 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
     s.display.tiltedLaw = true;
   }
   if (parser.isSet("likelihood-map")) s.display.likelihoodMap = true;
+  if (parser.isSet("auto-fit")) s.display.autoFit = true;
   // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
   // the process ... (a model --train-steps will train is checked as the exact score).
   // A model of another target would be drawn over this one as if it had learned it.

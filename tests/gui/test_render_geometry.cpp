@@ -3,7 +3,9 @@
 #include <QTest>
 #include <cmath>
 
+#include "gui/frame_builder.hpp"
 #include "gui/frame_stats.hpp"
+#include "gui/number_text.hpp"
 #include "gui/timeline.hpp"
 #include "render/arrow_field.hpp"
 #include "render/axes.hpp"
@@ -197,6 +199,67 @@ class TestRenderGeometry : public QObject {
     c.scrubTo(0.9);
     c.advance(gui::Timeline::kBaseSeconds * 0.2);
     QVERIFY(std::abs(c.position() - 0.9) < 1e-9);  // 0.9 -> 1.0 -> 0.9
+  }
+
+  void timelineNamesTheInitialNoiseAndTheDenoise() {
+    // A 100-step sampler records 102 states: the initial noise, 100 steps and the denoise.
+    gui::Timeline t;
+    t.setSteps(101, true);
+    QCOMPARE(t.samplerSteps(), 100);
+    QCOMPARE(t.stepLabel(0), std::string("initial noise  (step 0 / 100)"));
+    QCOMPARE(t.stepLabel(37), std::string("step 37 / 100"));
+    QCOMPARE(t.stepLabel(100), std::string("step 100 / 100"));
+    QCOMPARE(t.stepLabel(101), std::string("step 100 / 100 + denoise"));
+    t.setSteps(100, false);  // no denoise: the last step is the sampler's
+    QCOMPARE(t.stepLabel(100), std::string("step 100 / 100"));
+    for (int k = 0; k <= 101; ++k) QVERIFY(t.stepLabel(k).find('%') == std::string::npos);
+  }
+
+  void numbersNeverShowANegativeZero() {
+    QCOMPARE(gui::fixedText(-1e-17, 3), std::string("0.000"));
+    QCOMPARE(gui::fixedText(-0.0004, 3), std::string("0.000"));
+    QCOMPARE(gui::fixedText(-0.0, 0), std::string("0"));
+    QCOMPARE(gui::fixedText(-0.0006, 3), std::string("-0.001"));
+    QCOMPARE(gui::fixedText(-2.0, 0), std::string("-2"));
+    QCOMPARE(gui::fixedText(49.99951, 3), std::string("50.000"));
+  }
+
+  void squareArrowCellsCoverAWidePane() {
+    // A 16:9 visible rect: 32 cells along x, 18 along y, square, centred, covering it.
+    const WorldRect visible{-7.8, -4.4, 7.8, 4.4};
+    const SquareCells c = squareCells(visible, 32);
+    QCOMPARE(c.columns, 32);
+    QCOMPARE(c.rows, 18);
+    QVERIFY(std::abs(c.rect.width() / c.columns - c.rect.height() / c.rows) < 1e-12);
+    QVERIFY(std::abs(c.rect.xMin - visible.xMin) < 1e-12 && std::abs(c.rect.xMax - visible.xMax) < 1e-12);
+    QVERIFY(std::abs(c.rect.yMin - visible.yMin) <= 0.5 * c.cell && std::abs(c.rect.yMax - visible.yMax) <= 0.5 * c.cell);
+    const SquareCells tall = squareCells({0, 0, 1, 3}, 30);  // a tall rect: the count runs along y
+    QCOMPARE(tall.rows, 30);
+    QCOMPARE(tall.columns, 10);
+    const GridNodes nodes = makeGridNodes(c.rect, c.columns, c.rows);
+    QCOMPARE(nodes.xs.size(), std::size_t(32 * 18));
+    QCOMPARE(nodes.cellWidth, nodes.cellHeight);
+    QCOMPARE(nodes.xs.front(), c.rect.xMin + 0.5 * c.cell);
+    QCOMPARE(nodes.ys.back(), c.rect.yMax - 0.5 * c.cell);
+  }
+
+  void autoFitFollowsTheSpreadOfXt() {
+    // VP keeps a^2 + s^2 = 1: its spread never exceeds the data's, so the camera stays.
+    for (double t : {0.0, 0.3, 1.0}) {
+      const double a = std::exp(-t), s = std::sqrt(1.0 - a * a);
+      QCOMPARE(gui::autoFitHalfExtent(4.4, a, s), 4.4);
+    }
+    // VE at t = 1 (a = 1, s = 50): half extent ~ sqrt(h^2 + (2.5 s)^2) ~ 125, framing x_t.
+    QVERIFY(std::abs(gui::autoFitHalfExtent(4.4, 1.0, 50.0) - std::hypot(4.4, 125.0)) < 1e-9);
+    QVERIFY(std::abs(gui::autoFitHalfExtent(4.4, 1.0, 0.01) - 4.4) < 1e-3);  // t = 0: the camera's
+  }
+
+  void longJumpsFadeThenBreak() {
+    QCOMPARE(gui::jumpFade(0.1, 10.0), 1.0);
+    QCOMPARE(gui::jumpFade(gui::kJumpFadeStart * 10.0, 10.0), 1.0);
+    QVERIFY(std::abs(gui::jumpFade(0.5 * (gui::kJumpFadeStart + gui::kJumpBreak) * 10.0, 10.0) - 0.5) < 1e-12);
+    QCOMPARE(gui::jumpFade(gui::kJumpBreak * 10.0, 10.0), 0.0);
+    QCOMPARE(gui::jumpFade(1e3, 10.0), 0.0);
   }
 
   void frameStatistics() {

@@ -8,6 +8,7 @@
 #include <QTest>
 
 #include "gl_test_main.hpp"
+#include <algorithm>
 #include <cmath>
 #include <memory>
 
@@ -154,6 +155,76 @@ class TestRenderGl : public QObject {
              qPrintable(QString("brightest pixel at (%1, %2), expected near the mode (1.8, 0.9)").arg(w.x).arg(w.y)));
     // And the lighter mode is brighter than the empty corner.
     QVERIFY(brightness(img.pixel(pixelOf(-2.0 * a, -2.0 * a))) > brightness(img.pixel(pixelOf(3.8, -3.8))) + 60);
+  }
+
+  void aNearlyFlatDensityIsSmooth_data() {
+    QTest::addColumn<bool>("merged");
+    QTest::addColumn<int>("contours");
+    QTest::newRow("density alone") << false << 0;
+    QTest::newRow("density alone, contours") << false << 8;
+    QTest::newRow("under binned particles, contours") << true << 8;
+  }
+  void aNearlyFlatDensityIsSmooth() {
+    // VE at t = 1 (a = 1, s = 50) seen through the default camera: p_t / max p_t only spans
+    // ~0.985..1 over the view, a few steps of an 8-bit value. Drawn at the viewport's ~10 px per
+    // grid node, no two neighbouring pixels may differ by more than a smooth gradient does
+    // (8-bit values made blocks, and contours on the plateaus where the value hit exactly 1).
+    QFETCH(bool, merged);
+    QFETCH(int, contours);
+    GaussianMixture gmm({{0.5, {2.0, 1.0}, 0.3 * Eigen::Matrix2d::Identity(), 0},
+                         {0.5, {-2.0, -2.0}, 0.3 * Eigen::Matrix2d::Identity(), 1}});
+    const int columns = 20, rows = 20;
+    const WorldRect rect{-4, -4, 4, 4};
+    Points grid(columns * rows, 2);
+    for (int j = 0; j < rows; ++j)
+      for (int i = 0; i < columns; ++i) {
+        grid(j * columns + i, 0) = rect.xMin + i * rect.width() / (columns - 1);
+        grid(j * columns + i, 1) = rect.yMin + j * rect.height() / (rows - 1);
+      }
+    const FieldValues v = gmm.evaluate(grid, 1.0, 50.0, {.logDensity = true});
+    const std::vector<float> values = scaleLogDensity(v.logDensity.data(), static_cast<std::size_t>(v.logDensity.size()),
+                                                      DensityScale::Linear);
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    QVERIFY2(*hi - *lo < 0.03f, "the test needs a nearly flat density");
+    FrameData f;
+    DensityLayer d;
+    d.values = values.data();
+    d.columns = columns;
+    d.rows = rows;
+    d.rect = rect;
+    d.contourLevels = contours;
+    f.densities.push_back(d);
+    // Particles far outside the view, enough to take the binned one-pass path.
+    std::vector<double> far(2 * 300000, 100.0);
+    if (merged) {
+      ParticleLayer p;
+      p.xs = far.data();
+      p.ys = far.data() + far.size() / 2;
+      p.count = far.size() / 2;
+      f.particles.push_back(p);
+    }
+    const QImage img = render(f);
+    f.densities[0].contourLevels = 0;
+    const QImage plain = render(f);
+    auto jump = [](QRgb a, QRgb b) {
+      return std::abs(qRed(a) - qRed(b)) + std::abs(qGreen(a) - qGreen(b)) + std::abs(qBlue(a) - qBlue(b));
+    };
+    // Contour pixels: where the iso-lines lighten the map. A level crossing the view is a thin
+    // line; 8-bit values lit whole plateaus (the value was exactly 1 wherever it rounded to 255).
+    int lines = 0;
+    for (int y = 0; y < kSize; ++y)
+      for (int x = 0; x < kSize; ++x) lines += jump(img.pixel(x, y), plain.pixel(x, y)) > 10;
+    QVERIFY2(lines < kSize * kSize / 100, qPrintable(QString("%1 contour pixels of %2").arg(lines).arg(kSize * kSize)));
+    // The colour itself: no step between neighbouring pixels beyond a smooth gradient's.
+    int worst = 0;
+    QPoint at;
+    for (int y = 10; y < kSize - 11; ++y)
+      for (int x = 10; x < kSize - 11; ++x) {
+        const int j = std::max(jump(plain.pixel(x, y), plain.pixel(x + 1, y)), jump(plain.pixel(x, y), plain.pixel(x, y + 1)));
+        if (j > worst) worst = j, at = {x, y};
+      }
+    qInfo("%d contour pixels; largest neighbouring-pixel jump %d (|dR| + |dG| + |dB|) at (%d, %d)", lines, worst, at.x(), at.y());
+    QVERIFY2(worst <= 6, qPrintable(QString("a jump of %1 at (%2, %3): the density is blocky").arg(worst).arg(at.x()).arg(at.y())));
   }
 
   void arrowsPointTowardTheMode_data() {

@@ -643,6 +643,135 @@ class TestSession : public QObject {
     QCOMPARE(big.lines.size(), one.lines.size());
     for (std::size_t i = 0; i < one.underlays.size(); ++i) QCOMPARE(big.underlays[i].widthPx, 2.5f * one.underlays[i].widthPx);
     for (std::size_t i = 0; i < one.lines.size(); ++i) QCOMPARE(big.lines[i].widthPx, 2.5f * one.lines[i].widthPx);
+  void arrowsCoverEveryPaneEdgeToEdgeWithSquareCells() {
+    auto check = [](const Pane& pane, int along) {
+      const render::WorldRect v = pane.view.visibleRect();
+      const ArrowKey& k = pane.arrowKey;
+      QCOMPARE(std::max(k.columns, k.rows), along);
+      const double cw = k.rect.width() / k.columns, ch = k.rect.height() / k.rows;
+      QVERIFY2(std::abs(cw - ch) < 1e-9 * cw, "arrow cells are square");
+      // The arrows' centres reach every edge of the visible rect to within one cell.
+      double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
+      for (const render::ArrowInstance& a : pane.arrows) {
+        x0 = std::min(x0, a.x + 0.5 * a.dx), x1 = std::max(x1, a.x + 0.5 * a.dx);
+        y0 = std::min(y0, a.y + 0.5 * a.dy), y1 = std::max(y1, a.y + 0.5 * a.dy);
+      }
+      QVERIFY2(x0 - v.xMin < cw && v.xMax - x1 < cw && y0 - v.yMin < cw && v.yMax - y1 < cw,
+               qPrintable(QString("arrows span [%1, %2] x [%3, %4] of [%5, %6] x [%7, %8]")
+                              .arg(x0).arg(x1).arg(y0).arg(y1).arg(v.xMin).arg(v.xMax).arg(v.yMin).arg(v.yMax)));
+    };
+    Session session;
+    Scene s = lessonScene(Lesson::ScoreField, 500);
+    s.display.arrowGrid = 24;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    const Pane& wide = frames.build(session, 1600, 820).front();
+    QVERIFY(wide.view.visibleRect().width() > 1.5 * wide.view.visibleRect().height());
+    check(wide, 24);
+    // The guidance sweep's 2 x 2 panes, each with its own view.
+    s = lessonScene(Lesson::Guidance, 300);
+    s.sampled.sampler.steps = 10;
+    s.sampled.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
+    session.setScene(s);
+    session.waitForRuns();
+    const std::vector<Pane>& panes = frames.build(session, 1600, 820);
+    QCOMPARE(panes.size(), std::size_t(4));
+    for (const Pane& p : panes) check(p, s.display.arrowGrid);
+  }
+
+  void autoFitFramesTheNoisedDataOfVeAtTimeOne() {
+    Session session;
+    Scene s = lessonScene(Lesson::ForwardNoising, 4000);
+    s.sampled.process = ProcessKind::Ve;
+    session.setScene(s);
+    session.waitForRuns();
+    auto insideFraction = [&](bool autoFit, double t) {
+      Scene d = session.scene();
+      d.display.autoFit = autoFit;
+      session.setScene(d);
+      session.timeline().scrubTo(t);
+      FrameBuilder frames;
+      const Pane& pane = frames.build(session, 1200, 700).front();
+      const render::WorldRect v = pane.view.visibleRect();
+      int inside = 0;
+      for (Eigen::Index i = 0; i < pane.forward.rows(); ++i) {
+        const double x = pane.forward(i, 0), y = pane.forward(i, 1);
+        inside += x >= v.xMin && x <= v.xMax && y >= v.yMin && y <= v.yMax;
+      }
+      return static_cast<double>(inside) / static_cast<double>(pane.forward.rows());
+    };
+    const double fitted = insideFraction(true, 1.0), fixed = insideFraction(false, 1.0);
+    // x_t ~ x0 + s(1) eps (s(1) = 10 here): a band of +-2.5 s holds ~99% of it in y; the fixed
+    // +-4.4 view about a tenth.
+    QVERIFY2(fitted > 0.97, qPrintable(QString("auto-fit shows %1 of x_t at t = 1").arg(fitted)));
+    QVERIFY2(fixed < 0.25, qPrintable(QString("the fixed camera shows %1 of x_t at t = 1").arg(fixed)));
+    // At t = 0 auto-fit is the camera itself.
+    FrameBuilder frames;
+    Scene d = session.scene();
+    d.display.autoFit = true;
+    session.setScene(d);
+    session.timeline().scrubTo(0.0);
+    const render::WorldRect v = frames.build(session, 1200, 700).front().view.visibleRect();
+    const double h = std::min(v.width(), v.height());
+    QVERIFY2(std::abs(h - 2.0 * d.display.camera.halfExtent) < 1e-3, qPrintable(QString("shorter side %1").arg(h)));
+  }
+
+  void annealedLangevinJumpsDoNotCrossThePane() {
+    Session session;
+    Scene s = lessonScene(Lesson::Langevin, 500);
+    s.sampled.process = ProcessKind::Ve;  // levels from s = 10: first steps of several units
+    s.sampled.sampler = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+    s.sampled.sampler.stepsPerLevel = 5;
+    s.sampled.sampler.steps = 10 * 5;
+    s.display.layers.paths = true;
+    s.display.trailLength = 60;
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(1.0);
+    FrameBuilder frames;
+    const Pane& pane = frames.build(session, 1000, 700).front();
+    const render::WorldRect v = pane.view.visibleRect();
+    const double side = std::min(v.width(), v.height());
+    // The recorded paths do jump farther than the pane in the first levels...
+    double longest = 0.0;
+    for (const Points& path : session.shown()->runs.front().trajectory.paths) {
+      for (Eigen::Index k = 0; k + 1 < path.rows(); ++k) longest = std::max(longest, (path.row(k + 1) - path.row(k)).norm());
+    }
+    QVERIFY2(longest > kJumpBreak * side, qPrintable(QString("longest step %1, pane side %2").arg(longest).arg(side)));
+    // ...but no drawn segment does.
+    QVERIFY(!pane.paths.empty() && !pane.trails.empty());
+    for (const auto* segments : {&pane.paths, &pane.trails}) {
+      for (const render::Segment& g : *segments) QVERIFY(std::hypot(g.x1 - g.x0, g.y1 - g.y0) < kJumpBreak * side);
+    }
+  }
+
+  void theLegendNamesClassesAndTheArrowScale() {
+    Session session;
+    Scene s = lessonScene(Lesson::Guidance, 300);
+    s.sampled.sampler.steps = 10;
+    s.sampled.guidance.label = 2;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    const Pane& pane = frames.build(session, 1000, 700).front();
+    const std::string text = pane.legend.text();
+    QVERIFY2(text.find("0 1 2 3 4 5 6 7 class") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("2 guided towards this class") != std::string::npos, text.c_str());
+    QVERIFY2(text.find("score direction") != std::string::npos, text.c_str());
+    // The arrow scale's top is the largest |score| on the grid.
+    double top = 0.0;
+    for (const render::ArrowInstance& a : pane.arrows) top = std::max(top, double(a.value));
+    QCOMPARE(top, 1.0);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "|score| 0 .. %.3g", pane.arrowMaxScore);
+    QVERIFY2(text.find(expected) != std::string::npos, text.c_str());
+    QVERIFY(pane.arrowMaxScore > 0.0);
+    // A sampler run's timeline: the initial noise, the steps, the denoise.
+    QCOMPARE(session.timeline().samplerSteps(), 10);
+    QCOMPARE(session.timeline().stepLabel(session.timeline().lastStep()), std::string("step 10 / 10 + denoise"));
+    // Full paths are off by default.
+    QVERIFY(!Scene{}.display.layers.paths);
   }
 
   void aSceneFileIsTheSceneTheFlagsChange() {

@@ -6,20 +6,35 @@
 
 namespace scorescope::render {
 
-GridNodes makeGridNodes(const WorldRect& rect, int n) {
-  assert(n > 0 && "makeGridNodes(): expected n > 0");
+GridNodes makeGridNodes(const WorldRect& rect, int n) { return makeGridNodes(rect, n, n); }
+
+GridNodes makeGridNodes(const WorldRect& rect, int columns, int rows) {
+  assert(columns > 0 && rows > 0 && "makeGridNodes(): expected columns, rows > 0");
   GridNodes g;
-  g.cellWidth = rect.width() / n;
-  g.cellHeight = rect.height() / n;
-  g.xs.reserve(static_cast<std::size_t>(n * n));
-  g.ys.reserve(static_cast<std::size_t>(n * n));
-  for (int j = 0; j < n; ++j) {
-    for (int i = 0; i < n; ++i) {
+  g.cellWidth = rect.width() / columns;
+  g.cellHeight = rect.height() / rows;
+  g.xs.reserve(static_cast<std::size_t>(columns * rows));
+  g.ys.reserve(static_cast<std::size_t>(columns * rows));
+  for (int j = 0; j < rows; ++j) {
+    for (int i = 0; i < columns; ++i) {
       g.xs.push_back(rect.xMin + (i + 0.5) * g.cellWidth);
       g.ys.push_back(rect.yMin + (j + 0.5) * g.cellHeight);
     }
   }
   return g;
+}
+
+SquareCells squareCells(const WorldRect& visible, int along) {
+  assert(along > 0 && "squareCells(): expected along > 0");
+  SquareCells c;
+  const double w = visible.width(), h = visible.height();
+  c.cell = std::max(w, h) / along;
+  c.columns = w >= h ? along : std::max(1, static_cast<int>(std::lround(w / c.cell)));
+  c.rows = h > w ? along : std::max(1, static_cast<int>(std::lround(h / c.cell)));
+  const double cx = 0.5 * (visible.xMin + visible.xMax), cy = 0.5 * (visible.yMin + visible.yMax);
+  const double hw = 0.5 * c.columns * c.cell, hh = 0.5 * c.rows * c.cell;
+  c.rect = {cx - hw, cy - hh, cx + hw, cy + hh};
+  return c;
 }
 
 double maxArrowNorm(const double* vx, const double* vy, std::size_t n) {

@@ -19,6 +19,18 @@ struct GridNodes {
   double cellWidth = 0.0, cellHeight = 0.0;
 };
 GridNodes makeGridNodes(const WorldRect& rect, int n);
+// The same over `rect` divided into columns x rows cells.
+GridNodes makeGridNodes(const WorldRect& rect, int columns, int rows);
+
+// A grid of square cells over a whole visible rectangle: `along` cells on its longer side, as
+// many on the shorter side as fit (at least 1), the cells' union centred on the rectangle (it
+// overhangs or falls short by under half a cell at each end of the shorter side).
+struct SquareCells {
+  WorldRect rect;  // the union of the cells
+  int columns = 1, rows = 1;
+  double cell = 1.0;
+};
+SquareCells squareCells(const WorldRect& visible, int along);
 
 enum class ArrowLength { Normalised, TrueLength };
 

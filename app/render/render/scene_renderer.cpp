@@ -53,8 +53,6 @@ struct SceneRenderer::Impl {
   ParticleBinner binner;
   std::vector<float> pointScratch;
   std::vector<Rgba8> colourScratch;
-  std::vector<Rgba8> colourised;
-  std::map<ColormapKind, std::vector<Rgba8>> tables;
 
   GLuint emptyVao = 0;
   GLuint pointVao = 0, pointPositions = 0, pointColours = 0;
@@ -127,15 +125,17 @@ struct SceneRenderer::Impl {
     return id;
   }
 
-  // Colours and uploads the density grid to densityTexture (unit 0); returns the data rectangle
-  // the texture spans (texel centres sit at the grid nodes: half a cell beyond the node rect).
-  WorldRect uploadDensity(const DensityLayer& d) {
-    colourised = colouriseDensity(d.values, static_cast<std::size_t>(d.columns) * static_cast<std::size_t>(d.rows),
-                                  colormapTable(d.colormap));
+  // Uploads the density values as floats to densityTexture (unit 0) and binds the layer's colour
+  // map to `colormapUnit`; returns the data rectangle the texture spans (texel centres sit at the
+  // grid nodes: half a cell beyond the node rect). The values stay floats until the shader's
+  // colour lookup: 8-bit values made a nearly flat density (VE at t = 1) blocky.
+  WorldRect uploadDensity(const DensityLayer& d, GLenum colormapUnit) {
+    glActiveTexture(colormapUnit);
+    glBindTexture(GL_TEXTURE_2D, colormaps.get(d.colormap));
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, densityTexture);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, d.columns, d.rows, 0, GL_RGBA, GL_UNSIGNED_BYTE, colourised.data());
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_R32F, d.columns, d.rows, 0, GL_RED, GL_FLOAT, d.values);
     const WorldRect r = d.rect;
     const double hx = 0.5 * r.width() / std::max(1, d.columns - 1), hy = 0.5 * r.height() / std::max(1, d.rows - 1);
     return {r.xMin - hx, r.yMin - hy, r.xMax + hx, r.yMax + hy};
@@ -143,20 +143,16 @@ struct SceneRenderer::Impl {
 
   void drawDensity(const DensityLayer& d, const View2D& view) {
     if (!d.values || d.columns <= 0 || d.rows <= 0) return;
-    const WorldRect r = uploadDensity(d);
+    const WorldRect r = uploadDensity(d, GL_TEXTURE1);
+    glActiveTexture(GL_TEXTURE0);
     density.use();
     setNdcRect(density, view, r);
-    glUniform1i(density.uniform("uImage"), 0);
+    glUniform1i(density.uniform("uValues"), 0);
+    glUniform1i(density.uniform("uColormap"), 1);
     glUniform1i(density.uniform("uContourLevels"), d.contourLevels);
     glUniform1f(density.uniform("uOpacity"), d.opacity);
     glBindVertexArray(emptyVao);
     glDrawArrays(GL_TRIANGLE_STRIP, 0, 4);
-  }
-
-  const std::vector<Rgba8>& colormapTable(ColormapKind kind) {
-    auto it = tables.find(kind);
-    if (it == tables.end()) it = tables.emplace(kind, makeColormap(kind)).first;
-    return it->second;
   }
 
   void drawSegments(const SegmentLayer& s, const View2D& view, const TargetRect& rect) {
@@ -226,7 +222,7 @@ struct SceneRenderer::Impl {
 
   // Density under binned particles in one pass (see density_particles.frag).
   void drawDensityAndBinned(const DensityLayer& d, const ParticleLayer& p, const View2D& view, Rgba8 background) {
-    const WorldRect r = uploadDensity(d);
+    const WorldRect r = uploadDensity(d, GL_TEXTURE2);
     const glm::vec2 scale = uploadBinned(p, view, GL_TEXTURE1);
     const WorldRect v = view.visibleRect();
     combined.use();
@@ -237,6 +233,7 @@ struct SceneRenderer::Impl {
     glUniform2f(combined.uniform("uParticleScale"), scale.x, scale.y);
     glUniform1i(combined.uniform("uDensity"), 0);
     glUniform1i(combined.uniform("uParticles"), 1);
+    glUniform1i(combined.uniform("uColormap"), 2);
     glUniform1i(combined.uniform("uContourLevels"), d.contourLevels);
     glUniform1f(combined.uniform("uDensityOpacity"), d.opacity);
     glUniform3f(combined.uniform("uBackground"), background.r / 255.0f, background.g / 255.0f, background.b / 255.0f);
