@@ -10,6 +10,7 @@
 #include <QOpenGLFunctions>
 #include <QSurfaceFormat>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -29,6 +30,43 @@ std::string tickLabel(double v, double step) {
   const int decimals = step >= 1.0 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
   std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
   return buffer;
+}
+
+// Lesson 3 on a mixture: one bar per mode for the fraction of the run's particles that ended
+// there, and a white line across it at the mixture's weight, in the pane's top-right corner. The
+// lecture point is the gap between the two (plain Langevin keeps the basins it started in).
+void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
+  constexpr std::size_t kMaxModes = 16;  // more would be slivers; a note says so
+  const std::size_t modes = std::min(p.modeFractions.size(), kMaxModes);
+  double top = 0.0;
+  for (std::size_t k = 0; k < modes; ++k) top = std::max({top, p.modeFractions[k], k < p.modeWeights.size() ? p.modeWeights[k] : 0.0});
+  top = std::max(0.1, std::ceil(top * 10.0) / 10.0);
+  const float slot = 26.0f, barHeight = 110.0f, pad = 10.0f;
+  const char* legend = "particles per mode (bars) vs true weight (lines)";
+  const ImVec2 legendSize = ImGui::CalcTextSize(legend);
+  const float width = std::max(slot * static_cast<float>(modes), legendSize.x) + 2.0f * pad;
+  const float height = barHeight + 2.0f * legendSize.y + 3.0f * pad;
+  const ImVec2 a(topRight.x - width - 12.0f, topRight.y + 48.0f);
+  dl->AddRectFilled(a, ImVec2(a.x + width, a.y + height), rgba(10, 12, 18, 205), 4.0f);
+  dl->AddText(ImVec2(a.x + pad, a.y + pad * 0.5f), rgba(225, 232, 245, 255), legend);
+  const float baseY = a.y + pad + legendSize.y + 4.0f + barHeight;
+  const float left = a.x + 0.5f * (width - slot * static_cast<float>(modes));
+  for (std::size_t k = 0; k < modes; ++k) {
+    const float x = left + slot * static_cast<float>(k);
+    const float h = static_cast<float>(p.modeFractions[k] / top) * barHeight;
+    dl->AddRectFilled(ImVec2(x + 4.0f, baseY - h), ImVec2(x + slot - 4.0f, baseY), rgba(110, 180, 255, 235));
+    if (k < p.modeWeights.size()) {
+      const float w = baseY - static_cast<float>(p.modeWeights[k] / top) * barHeight;
+      dl->AddLine(ImVec2(x + 1.0f, w), ImVec2(x + slot - 1.0f, w), rgba(255, 255, 255, 255), 3.0f);
+    }
+    char label[8];
+    std::snprintf(label, sizeof label, "%zu", k);
+    dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 3.0f), rgba(160, 170, 185, 255), label);
+  }
+  dl->AddLine(ImVec2(left, baseY), ImVec2(left + slot * static_cast<float>(modes), baseY), rgba(160, 170, 185, 255), 1.0f);
+  char scale[48];
+  std::snprintf(scale, sizeof scale, "top = %.1f%s", top, p.modeFractions.size() > modes ? "  (first 16 modes)" : "");
+  dl->AddText(ImVec2(a.x + pad, baseY + legendSize.y + 4.0f), rgba(160, 170, 185, 255), scale);
 }
 
 }  // namespace
@@ -194,6 +232,7 @@ void ViewportController::drawOverlay() {
       dl->AddRectFilled(ImVec2(at.x - 8, at.y - 4), ImVec2(at.x + size.x + 8, at.y + size.y + 4), rgba(10, 12, 18, 200), 4.0f);
       dl->AddText(at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
+    if (!p.modeFractions.empty()) drawModeChart(dl, p, ImVec2(x1, y0));
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
       const glm::dvec2 w = toWorld(p, hoverPos_);
