@@ -198,10 +198,14 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
     pane.caption = captionOf(session, scene, static_cast<std::size_t>(i));
     pane.modeFractions.clear();
     pane.modeWeights.clear();
+    pane.modeLabels.clear();
     if (const RunOutput* out = session.shown(); out && static_cast<std::size_t>(i) < out->modeFractions.size()) {
       pane.modeFractions = out->modeFractions[static_cast<std::size_t>(i)];
       pane.modeWeights = out->modeWeights;
+      pane.modeLabels = out->modeLabels;
+      pane.caption = "bars: particles per mode   lines: true weights\n" + pane.caption;
     }
+    pane.showsHandles = !(i == 1 && comparesProcesses(scene, session.plan()));
     const int c = i % columns, r = i / columns;
     pane.x = c * widthPx / columns;
     pane.width = (c + 1) * widthPx / columns - pane.x;

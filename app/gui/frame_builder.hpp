@@ -61,6 +61,10 @@ struct Pane {
   // Lesson 3 on a mixture: the fraction of the run's final particles in each mode, drawn as bars
   // against the mixture's weights (empty: no chart).
   std::vector<double> modeFractions, modeWeights;
+  std::vector<int> modeLabels;
+  // Whether the mixture's mode handles belong here (not over the other process of lessons 1-2,
+  // where the modes sit at that process's a(t) mu).
+  bool showsHandles = true;
   int x = 0, y = 0, width = 1, height = 1;  // in the canvas, logical pixels (y down)
   render::View2D view;
   render::Ticks ticks;

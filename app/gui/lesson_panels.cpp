@@ -218,7 +218,14 @@ void lessonSection(Scene& scene, int labelCount, const Target* target, WidgetLog
       langevinComparison(s, target, log);
       return;
     case Lesson::ReverseVsOde:
-      reverseVsOde(s, log);
+      // The sweep and the round trip run DDIM only: the pair's menus would change nothing.
+      if (s.etaSweep.empty() && !s.ddimRoundTrip) {
+        reverseVsOde(s, log);
+      } else {
+        int steps = s.sampler.steps;
+        stepsSlider(steps, log, {"sampled.sampler.steps", "sampled.comparison.steps"});
+        s.sampler.steps = s.comparison.steps = steps;
+      }
       ddimViews(s, log);
       return;
     case Lesson::Guidance: {

@@ -28,7 +28,7 @@ double runW1(const Target& target, const RunResult& run, std::uint64_t seed) {
 
 RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
   return [plan = std::move(plan), scene = std::move(scene)](const JobControl& control) {
-    RunOutput out{plan, scene, {}, {}, {}, {}, {}};
+    RunOutput out{plan, scene, {}, {}, {}, {}, {}, {}};
     if (lessonShowsData(scene.lesson)) {
       out.forward = sampleForwardData(*plan.target, scene.particles, scene.seed);
       return out;
@@ -44,6 +44,7 @@ RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
     const auto* mixture = dynamic_cast<const GaussianMixture*>(plan.target.get());
     if (scene.lesson == Lesson::Langevin && mixture) {
       out.modeWeights = modeWeights(*mixture);
+      for (const MixtureComponent& c : mixture->components()) out.modeLabels.push_back(c.label);
       for (const RunResult& run : out.runs) out.modeFractions.push_back(modeFractions(*mixture, run.trajectory.final));
     }
     return out;

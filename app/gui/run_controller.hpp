@@ -29,6 +29,7 @@ struct RunOutput {
   // (modeFractions), and the mixture's own weights they should match. Empty otherwise.
   std::vector<std::vector<double>> modeFractions;
   std::vector<double> modeWeights;
+  std::vector<int> modeLabels;  // each mode's class (the bars take its particles' colour)
 };
 
 // Points per side and projection directions of RunOutput::w1: a few thousand points give

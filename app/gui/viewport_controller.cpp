@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "render/colormap.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
@@ -33,40 +34,42 @@ std::string tickLabel(double v, double step) {
 }
 
 // Lesson 3 on a mixture: one bar per mode for the fraction of the run's particles that ended
-// there, and a white line across it at the mixture's weight, in the pane's top-right corner. The
-// lecture point is the gap between the two (plain Langevin keeps the basins it started in).
+// there, and a white line across it at the mixture's weight, in the pane's top-right corner
+// (outside the toy targets' [-3.5, 3.5]^2; the caption says what bars and lines are). The
+// lecture point is the gap between the two: plain Langevin keeps the basins it started in.
 void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
-  constexpr std::size_t kMaxModes = 16;  // more would be slivers; a note says so
+  constexpr std::size_t kMaxModes = 16;  // more would be slivers
   const std::size_t modes = std::min(p.modeFractions.size(), kMaxModes);
   double top = 0.0;
   for (std::size_t k = 0; k < modes; ++k) top = std::max({top, p.modeFractions[k], k < p.modeWeights.size() ? p.modeWeights[k] : 0.0});
-  top = std::max(0.1, std::ceil(top * 10.0) / 10.0);
-  const float slot = 26.0f, barHeight = 110.0f, pad = 10.0f;
-  const char* legend = "particles per mode (bars) vs true weight (lines)";
-  const ImVec2 legendSize = ImGui::CalcTextSize(legend);
-  const float width = std::max(slot * static_cast<float>(modes), legendSize.x) + 2.0f * pad;
-  const float height = barHeight + 2.0f * legendSize.y + 3.0f * pad;
-  const ImVec2 a(topRight.x - width - 12.0f, topRight.y + 48.0f);
-  dl->AddRectFilled(a, ImVec2(a.x + width, a.y + height), rgba(10, 12, 18, 205), 4.0f);
-  dl->AddText(ImVec2(a.x + pad, a.y + pad * 0.5f), rgba(225, 232, 245, 255), legend);
-  const float baseY = a.y + pad + legendSize.y + 4.0f + barHeight;
-  const float left = a.x + 0.5f * (width - slot * static_cast<float>(modes));
+  top = std::max(0.1, top);
+  const float slot = modes > 8 ? 10.0f : 17.0f, barHeight = 80.0f, pad = 8.0f;
+  const float labelHeight = ImGui::GetTextLineHeight();
+  const float width = slot * static_cast<float>(modes) + 2.0f * pad;
+  const float height = barHeight + labelHeight + 2.0f * pad;
+  const ImVec2 a(topRight.x - width - 10.0f, topRight.y + 40.0f);
+  dl->AddRectFilled(a, ImVec2(a.x + width, a.y + height), rgba(10, 12, 18, 190), 4.0f);
+  const float baseY = a.y + pad + barHeight;
+  const float left = a.x + pad;
   for (std::size_t k = 0; k < modes; ++k) {
     const float x = left + slot * static_cast<float>(k);
     const float h = static_cast<float>(p.modeFractions[k] / top) * barHeight;
-    dl->AddRectFilled(ImVec2(x + 4.0f, baseY - h), ImVec2(x + slot - 4.0f, baseY), rgba(110, 180, 255, 235));
+    // A labelled mixture's bars take the colour of their class's particles.
+    const bool labelled = p.modeLabels.size() == p.modeFractions.size() && p.frame.particles.size() == 1 &&
+                          p.frame.particles[0].labels;
+    const render::Rgba8 c = labelled ? render::classColour(p.modeLabels[k]) : render::Rgba8{110, 180, 255, 255};
+    dl->AddRectFilled(ImVec2(x + 2.0f, baseY - h), ImVec2(x + slot - 2.0f, baseY), rgba(c.r, c.g, c.b, 240));
     if (k < p.modeWeights.size()) {
       const float w = baseY - static_cast<float>(p.modeWeights[k] / top) * barHeight;
-      dl->AddLine(ImVec2(x + 1.0f, w), ImVec2(x + slot - 1.0f, w), rgba(255, 255, 255, 255), 3.0f);
+      dl->AddLine(ImVec2(x, w), ImVec2(x + slot, w), rgba(255, 255, 255, 255), 3.0f);
     }
-    char label[8];
-    std::snprintf(label, sizeof label, "%zu", k);
-    dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 3.0f), rgba(160, 170, 185, 255), label);
+    if (modes <= 8 || k % 2 == 0) {
+      char label[8];
+      std::snprintf(label, sizeof label, "%zu", k);
+      dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 2.0f), rgba(160, 170, 185, 255), label);
+    }
   }
   dl->AddLine(ImVec2(left, baseY), ImVec2(left + slot * static_cast<float>(modes), baseY), rgba(160, 170, 185, 255), 1.0f);
-  char scale[48];
-  std::snprintf(scale, sizeof scale, "top = %.1f%s", top, p.modeFractions.size() > modes ? "  (first 16 modes)" : "");
-  dl->AddText(ImVec2(a.x + pad, baseY + legendSize.y + 4.0f), rgba(160, 170, 185, 255), scale);
 }
 
 }  // namespace
@@ -208,7 +211,7 @@ void ViewportController::drawOverlay() {
       }
     }
     // Handles on the mixture means.
-    if (handles) {
+    if (handles && p.showsHandles) {
       for (std::size_t k = 0; k < handlePositions.size(); ++k) {
         const glm::dvec2 px = p.view.worldToPixel({handlePositions[k][0], handlePositions[k][1]});
         const ImVec2 c(x0 + static_cast<float>(px.x), y0 + static_cast<float>(px.y));
@@ -266,7 +269,7 @@ void ViewportController::editCamera(const Camera& camera) {
 
 int ViewportController::handleAt(QPointF pos) const {
   const Pane* p = paneAt(pos);
-  if (!p || !session_.hasHandles()) return -1;
+  if (!p || !p->showsHandles || !session_.hasHandles()) return -1;
   const auto handles = session_.handlePositions();
   for (std::size_t k = 0; k < handles.size(); ++k) {
     const QPointF at = toWindow(*p, handles[k][0], handles[k][1]);
