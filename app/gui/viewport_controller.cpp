@@ -43,7 +43,7 @@ void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
   double top = 0.0;
   for (std::size_t k = 0; k < modes; ++k) top = std::max({top, p.modeFractions[k], k < p.modeWeights.size() ? p.modeWeights[k] : 0.0});
   top = std::max(0.1, top);
-  const float slot = modes > 8 ? 10.0f : 17.0f, barHeight = 80.0f, pad = 8.0f;
+  const float slot = modes > 8 ? 10.0f : modes > 4 ? 17.0f : 30.0f, barHeight = 80.0f, pad = 8.0f;
   const float labelHeight = ImGui::GetTextLineHeight();
   const float width = slot * static_cast<float>(modes) + 2.0f * pad;
   const float height = barHeight + labelHeight + 2.0f * pad;
