@@ -6,6 +6,7 @@
 #include <QTest>
 #include <set>
 
+#include "scorescope/ddim_round_trip.hpp"
 #include "scorescope/empirical_set.hpp"
 #include "scorescope/guidance.hpp"
 #include "scorescope/metrics.hpp"
@@ -191,6 +192,89 @@ class TestScene : public QObject {
     QCOMPARE(runs[0].trajectory.snapshots.front(), runs[1].trajectory.snapshots.front());
     // ... which is the prior draw initialParticles makes for the scene's seed.
     QCOMPARE(runs[0].trajectory.snapshots.front(), initialParticles(plan.process, s.sampler, 200, CounterRng(s.seed)));
+  }
+
+  void theLectureComparisonsPlanTheirRuns() {
+    // Lessons 1-2: the other family of process beside the scene's.
+    SampledScene s = enterLesson(SampledScene{}, Lesson::ForwardNoising);
+    QVERIFY(!planScene(s).comparedExact);
+    s.compareProcesses = true;
+    ScenePlan plan = planScene(s);
+    QVERIFY(plan.ok() && plan.runs.empty() && plan.comparedExact);
+    QCOMPARE(plan.comparedExact->process().kind(), ProcessKind::Ve);
+    s.process = ProcessKind::Ve;
+    QCOMPARE(planScene(s).comparedExact->process().kind(), ProcessKind::Vp);
+    for (ProcessKind k : {ProcessKind::Ddpm, ProcessKind::SubVp, ProcessKind::Ou}) QCOMPARE(comparedProcessKind(k), ProcessKind::Ve);
+    // Lesson 3: the comparison Langevin sampler beside the sampler; anything else is refused.
+    s = enterLesson(s, Lesson::Langevin);
+    s.compareSamplers = true;
+    QVERIFY(planScene(s).error.rfind("comparison.kind: ", 0) == 0);
+    s.comparison = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+    plan = planScene(s);
+    QVERIFY2(plan.ok(), plan.error.c_str());
+    QCOMPARE(plan.runs.size(), std::size_t(2));
+    QCOMPARE(plan.runs[0].sampler.kind, SamplerKind::Langevin);
+    QCOMPARE(plan.runs[1].sampler, s.comparison);
+    // Lesson 4: one DDIM run per eta, with the sampler's steps, instead of sampler vs comparison.
+    s = enterLesson(s, Lesson::ReverseVsOde);
+    s.sampler.steps = 40;
+    s.etaSweep = {0.0, 0.5, 1.0};
+    plan = planScene(s);
+    QCOMPARE(plan.runs.size(), std::size_t(3));
+    for (std::size_t i = 0; i < 3; ++i) {
+      QCOMPARE(plan.runs[i].sampler.kind, SamplerKind::Ddim);
+      QCOMPARE(plan.runs[i].sampler.ddimEta, s.etaSweep[i]);
+      QCOMPARE(plan.runs[i].sampler.steps, 40);
+    }
+    QVERIFY(!plan.roundTrip);
+    s.etaSweep = {0.0, 1.5};
+    QCOMPARE(QString::fromStdString(planScene(s).error), QString("eta-sweep: expected eta in [0, 1], got 1.5"));
+    // ... or the round trip: one deterministic DDIM.
+    s.etaSweep.clear();
+    s.ddimRoundTrip = true;
+    plan = planScene(s);
+    QVERIFY(plan.roundTrip);
+    QCOMPARE(plan.runs.size(), std::size_t(1));
+    QCOMPARE(plan.runs[0].sampler.ddimEta, 0.0);
+    s.etaSweep = {0.5};
+    QVERIFY(planScene(s).error.rfind("eta-sweep: cannot be combined", 0) == 0);
+  }
+
+  void comparedRunsStartFromTheSameNoise() {
+    // Plain Langevin starts from N(0, I), annealed from the prior N(0, s(1)^2 I): the same z.
+    SampledScene s = enterLesson(SampledScene{}, Lesson::Langevin);
+    s.process = ProcessKind::Ve;  // s(1) = 50: the scales differ
+    s.particles = 100;
+    s.sampler.steps = 1;
+    s.compareSamplers = true;
+    s.comparison = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+    s.comparison.steps = s.comparison.stepsPerLevel = 1;
+    ScenePlan plan = planScene(s);
+    std::vector<RunResult> runs = executeRuns(plan, s, {});
+    const Points z = CounterRng(s.seed).normals(100, 0);
+    QCOMPARE(runs[0].trajectory.snapshots.front(), z);
+    QCOMPARE(runs[1].trajectory.snapshots.front(), Points(plan.process.s(1.0) * z));
+    // The eta sweep: every DDIM run from the same prior draw.
+    s = enterLesson(s, Lesson::ReverseVsOde);
+    s.sampler.steps = 2;
+    s.etaSweep = {0.0, 0.5, 1.0};
+    plan = planScene(s);
+    runs = executeRuns(plan, s, {});
+    QCOMPARE(runs.size(), std::size_t(3));
+    for (const RunResult& r : runs) QCOMPARE(r.trajectory.snapshots.front(), Points(plan.process.s(1.0) * z));
+    QVERIFY(runs[0].trajectory.final != runs[2].trajectory.final);  // eta = 1 draws fresh noise
+    // The round trip starts from the data of the forward lessons and reports its error.
+    s.etaSweep.clear();
+    s.ddimRoundTrip = true;
+    s.sampler.steps = 20;
+    plan = planScene(s);
+    runs = executeRuns(plan, s, {});
+    const ForwardData data = sampleForwardData(*plan.target, 100, s.seed);
+    QCOMPARE(runs[0].trajectory.snapshots.front(), data.x0);
+    QCOMPARE(runs[0].trajectory.times.size(), std::size_t(41));
+    QCOMPARE(runs[0].labels, data.labels);
+    QVERIFY(runs[0].reconstructionError >= 0.0);
+    QCOMPARE(runs[0].reconstructionError, meanPointDistance(data.x0, runs[0].trajectory.final));
   }
 };
 

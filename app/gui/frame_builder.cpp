@@ -68,9 +68,40 @@ double fieldTime(const ScenePlan& plan, double t) {
   return std::clamp(t, std::max(timeForNoiseLevel(plan.process, level), 1e-5), 1.0);
 }
 
+// Lessons 1-2 with compareProcesses: two panes, the scene's process and the other family's, each
+// with its own density, particles and exact score (a learned field serves one process only).
+bool comparesProcesses(const Scene& scene, const ScenePlan& plan) {
+  const Lesson lesson = scene.sampled.lesson;
+  return (lesson == Lesson::ForwardNoising || lesson == Lesson::ScoreField) && plan.comparedExact != nullptr;
+}
+
+const char* processShortName(ProcessKind kind) {
+  switch (kind) {
+    case ProcessKind::Ddpm: return "DDPM";
+    case ProcessKind::DdpmCosine: return "DDPM cosine";
+    case ProcessKind::Vp: return "VP";
+    case ProcessKind::SubVp: return "sub-VP";
+    case ProcessKind::Ve: return "VE";
+    case ProcessKind::Ou: return "OU";
+  }
+  return "?";
+}
+
+// The round trip's title says which half of the animation is on show.
+std::string roundTripTitle(const Session& session) {
+  const RunOutput* out = session.shown();
+  const bool decoding = out && !out->runs.empty() &&
+                        2 * session.displayStep() > static_cast<int>(out->runs.front().trajectory.times.size()) - 1;
+  return decoding ? "DDIM round trip: decoding  noise -> x0  (eta = 0)" : "DDIM round trip: encoding  x0 -> noise  (eta = 0)";
+}
+
 std::vector<std::string> paneTitles(const Session& session, const Scene& scene) {
   const DisplayScene& display = scene.display;
   const ScoreSource source = scene.sampled.score;
+  if (comparesProcesses(scene, session.plan())) {
+    const double t = session.displayTime();
+    return {processTitleAt(paneProcess(session.plan(), 0), t), processTitleAt(paneProcess(session.plan(), 1), t)};
+  }
   switch (scene.sampled.lesson) {
     case Lesson::ForwardNoising:
       if (!display.layers.density) return {"samples  x_t = a(t) x0 + s(t) eps"};
@@ -90,7 +121,7 @@ std::vector<std::string> paneTitles(const Session& session, const Scene& scene) 
   if (const RunOutput* out = session.shown()) {
     const bool both = out->scene.score == ScoreSource::Both;
     for (const RunResult& r : out->runs) {
-      std::string title = runTitle(r.run, display.cfgShowsGamma);
+      std::string title = out->plan.roundTrip ? roundTripTitle(session) : runTitle(r.run, display.cfgShowsGamma);
       if (both || r.run.source == ScoreSource::Learned) title += r.run.source == ScoreSource::Learned ? "  (learned)" : "  (exact)";
       titles.push_back(title);
     }
@@ -151,8 +182,13 @@ std::string captionOf(const Session& session, const Scene& scene, std::size_t in
   }
   const RunOutput* out = session.shown();
   if (!out || index >= out->w1.size()) return caption;
-  return caption + (caption.empty() ? "" : "\n") + "sliced W1 to exact " +
-         (run && run->guidance != GuidanceKind::None ? "class" : "target") + " samples: " + fmt("%.3f", out->w1[index]);
+  const std::string before = caption + (caption.empty() ? "" : "\n");
+  if (out->plan.roundTrip && index < out->runs.size()) {
+    return before + "mean |x0 - decode(encode(x0))| = " + fmt("%.3g", out->runs[index].reconstructionError) + "  (" +
+           std::to_string(out->runs[index].run.sampler.steps) + " steps each way)";
+  }
+  return before + "sliced W1 to exact " + (run && run->guidance != GuidanceKind::None ? "class" : "target") +
+         " samples: " + fmt("%.3f", out->w1[index]);
 }
 
 // Ticks about this far apart at UI scale 1 (render::makeTicks's default).
@@ -201,8 +237,19 @@ std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
     }
   }
   const std::string title(samplerInfo(run.sampler.kind).title);
-  if (run.sampler.kind == SamplerKind::Ddim) return title + "  eta = " + fmt("%.2f", run.sampler.ddimEta);
+  if (run.sampler.kind == SamplerKind::Ddim) return title + " eta = " + fmt("%.3g", run.sampler.ddimEta);
   return title;
+}
+
+std::string processTitleAt(const Process& process, double t) {
+  char buffer[96];
+  std::snprintf(buffer, sizeof buffer, "%s (a = %.2f, s = %.2f)", processShortName(process.kind()), process.a(t),
+                process.s(t));
+  return buffer;
+}
+
+Process paneProcess(const ScenePlan& plan, std::size_t index) {
+  return index == 1 && plan.comparedExact ? plan.comparedExact->process() : plan.process;
 }
 
 int FrameBuilder::paneAt(double xPx, double yPx) const {
@@ -229,6 +276,16 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
     Pane& pane = panes_[static_cast<std::size_t>(i)];
     pane.title = titles[static_cast<std::size_t>(i)];
     pane.caption = captionOf(session, scene, static_cast<std::size_t>(i));
+    pane.modeFractions.clear();
+    pane.modeWeights.clear();
+    pane.modeLabels.clear();
+    if (const RunOutput* out = session.shown(); out && static_cast<std::size_t>(i) < out->modeFractions.size()) {
+      pane.modeFractions = out->modeFractions[static_cast<std::size_t>(i)];
+      pane.modeWeights = out->modeWeights;
+      pane.modeLabels = out->modeLabels;
+      pane.caption = "bars: particles per mode   lines: true weights\n" + pane.caption;
+    }
+    pane.showsHandles = !(i == 1 && comparesProcesses(scene, session.plan()));
     const int c = i % columns, r = i / columns;
     pane.x = c * widthPx / columns;
     pane.width = (c + 1) * widthPx / columns - pane.x;
@@ -319,7 +376,9 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
   const ScenePlan& plan = session.plan();
   const RunOutput* shown = session.shown();
   const double t = session.displayTime();
-  const bool forwardSamplesPane = lesson == Lesson::ForwardNoising && index == 0;
+  const bool compare = comparesProcesses(scene, plan);
+  const Process process = paneProcess(plan, index);
+  const bool forwardSamplesPane = lesson == Lesson::ForwardNoising && index == 0 && !compare;
   const bool errorPane = lesson == Lesson::LearnScore && index == 0;
 
   if (layers.grid) {
@@ -350,7 +409,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     fillLikelihood(session, scene, pane, index);
   } else if (layers.density && !forwardSamplesPane) {
     const render::WorldRect r = pane.view.visibleRect();
-    DensityKey key{plan.target, plan.process.kind(), fieldTime(plan, t), r, densityColumns(pane.width), 0,
+    DensityKey key{plan.target, process.kind(), fieldTime(plan, t), r, densityColumns(pane.width), 0,
                    display.logDensity};
     // Lesson 5 draws what guidance aims at: p_t p_t(y|x)^gamma at the pane's gamma (exact, also
     // beside a learned run), and with the tilted-law view the tilted data law q_0 itself.
@@ -371,7 +430,7 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     f.densities.push_back(d);
   }
 
-  if (layers.arrows && lesson != Lesson::ForwardNoising) {
+  if (layers.arrows && (lesson != Lesson::ForwardNoising || compare)) {
     std::shared_ptr<const ScoreModel> model = arrowModel(session, scene, index);
     if (showsTiltedLaw(scene)) {
       if (const PlannedRun* run = paneRun(session, index)) model = tilted(plan, run->label, runGamma(*run)).gap;
@@ -404,10 +463,10 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
     // Lesson 1: the samples pane; lesson 6: beside the exact field (the learned pane shows its
     // error map undisturbed); lesson 2: every pane.
     const std::size_t dataPane = lesson == Lesson::LearnScore ? 1 : 0;
-    if ((lesson != Lesson::ScoreField && index != dataPane) || !lessonShowsData(shown->scene.lesson)) return;
-    // x_t = a(t) x0 + s(t) eps with each particle's own eps: scrubbing t moves it smoothly.
+    if ((lesson != Lesson::ScoreField && index != dataPane && !compare) || !lessonShowsData(shown->scene.lesson)) return;
+    // x_t = a(t) x0 + s(t) eps with each particle's own eps: scrubbing t moves it smoothly. Two
+    // compared processes noise the same x0 with the same eps.
     const ForwardData& data = shown->forward;
-    const Process process(shown->scene.process);
     const ForwardKey key{session.shownGeneration(), process.a(t), process.s(t)};
     if (!(key == pane.forwardKey)) {
       pane.forwardKey = key;
@@ -429,6 +488,10 @@ void FrameBuilder::fillPane(const Session& session, const Scene& scene, Pane& pa
 std::shared_ptr<const ScoreModel> FrameBuilder::arrowModel(const Session& session, const Scene& scene,
                                                            std::size_t index) {
   const ScenePlan& plan = session.plan();
+  if (comparesProcesses(scene, plan)) {
+    if (index == 1) return plan.comparedExact;
+    return scene.sampled.score == ScoreSource::Learned ? plan.learned : plan.exact;
+  }
   switch (scene.sampled.lesson) {
     case Lesson::ForwardNoising: return nullptr;
     case Lesson::LearnScore: return index == 0 ? session.learnedField() : plan.exact;

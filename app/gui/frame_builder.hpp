@@ -82,6 +82,13 @@ double jumpFade(double length, double side);
 struct Pane {
   std::string title;
   std::string caption;  // a second line at the bottom of the pane (colour scale, a run's W1)
+  // Lesson 3 on a mixture: the fraction of the run's final particles in each mode, drawn as bars
+  // against the mixture's weights (empty: no chart).
+  std::vector<double> modeFractions, modeWeights;
+  std::vector<int> modeLabels;
+  // Whether the mixture's mode handles belong here (not over the other process of lessons 1-2,
+  // where the modes sit at that process's a(t) mu).
+  bool showsHandles = true;
   int x = 0, y = 0, width = 1, height = 1;  // in the canvas, logical pixels (y down)
   render::View2D view;
   render::Ticks ticks;
@@ -113,6 +120,11 @@ double runGamma(const PlannedRun& run);
 
 // A pane title for a run: its sampler, or its guidance with the scale in the chosen notation.
 std::string runTitle(const PlannedRun& run, bool cfgShowsGamma);
+// A pane title for data noised by `process` at t: "VP (a = 0.63, s = 0.77)".
+std::string processTitleAt(const Process& process, double t);
+// Lessons 1-2 with compareProcesses: the process a pane shows (the scene's, or beside it the
+// other family's).
+Process paneProcess(const ScenePlan& plan, std::size_t index);
 
 class FrameBuilder {
  public:

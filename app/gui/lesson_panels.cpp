@@ -8,6 +8,8 @@
 
 #include "gui/panels.hpp"
 #include "scorescope/guidance.hpp"
+#include "scorescope/mode_weights.hpp"
+#include "scorescope/scene_plan.hpp"
 
 namespace scorescope::gui {
 namespace {
@@ -18,6 +20,8 @@ const std::vector<std::string> kSampler = {"sampled.sampler"};
 // The sweep of the guidance lesson, in gamma for both kinds (classifier-free runs w = gamma - 1):
 // unconditional, the class itself, and two sharper tilts.
 const std::vector<double> kSweepScales = {0.0, 1.0, 3.0, 7.0};
+// Lesson 4's eta sweep: deterministic DDIM, halfway, and DDPM-like stochastic DDIM.
+const std::vector<double> kEtaSweep = {0.0, 0.5, 1.0};
 
 // Switches the sampler kind keeping the step count the panel shows.
 void setKind(SamplerSettings& s, SamplerKind kind) {
@@ -37,11 +41,12 @@ bool stepsSlider(int& steps, WidgetLog& log, std::vector<std::string> fields) {
 void langevin(SamplerSettings& s, WidgetLog& log) {
   int mode = s.kind == SamplerKind::AnnealedLangevin ? 1 : 0;
   const int was = mode;
+  // While plain and annealed are compared, switching one switches the other (langevinComparison).
   ImGui::RadioButton("plain", &mode, 0);
-  log.add("plain", kSampler);
+  log.add("plain", {"sampled.sampler", "sampled.comparison"});
   ImGui::SameLine();
   ImGui::RadioButton("annealed (NCSN)", &mode, 1);
-  log.add("annealed", kSampler);
+  log.add("annealed", {"sampled.sampler", "sampled.comparison"});
   if (mode != was) {
     s = defaultSamplerSettings(mode == 1 ? SamplerKind::AnnealedLangevin : SamplerKind::Langevin);
     s.denoiseFinal = false;  // show where the Langevin chain itself ends
@@ -63,6 +68,73 @@ void langevin(SamplerSettings& s, WidgetLog& log) {
   sliderDouble("epsilon", s.annealedEpsilon, 1e-6, 1e-2, "%.2e", true);
   log.add("epsilon", {"sampled.sampler.annealedEpsilon"});
   ImGui::TextDisabled("eta_l = epsilon s_l^2 / s_L^2");
+}
+
+// The other Langevin sampler, to run beside `sampler` (lesson 3's comparison).
+SamplerSettings otherLangevin(const SamplerSettings& sampler) {
+  SamplerSettings s = defaultSamplerSettings(sampler.kind == SamplerKind::Langevin ? SamplerKind::AnnealedLangevin
+                                                                                  : SamplerKind::Langevin);
+  s.denoiseFinal = false;  // show where the Langevin chain itself ends
+  return s;
+}
+
+// Lessons 1-2: the same data noised by the other family of process in a second pane.
+void processComparison(SampledScene& s, WidgetLog& log) {
+  const std::string label = std::string("compare with ") + (comparedProcessKind(s.process) == ProcessKind::Ve ? "VE" : "VP") +
+                            "##compare-processes";
+  ImGui::Checkbox(label.c_str(), &s.compareProcesses);
+  log.add("compare processes", {"sampled.compareProcesses"});
+}
+
+// Lesson 3: plain beside annealed Langevin from the same noise, and a mixture's weights.
+void langevinComparison(SampledScene& s, const Target* target, WidgetLog& log) {
+  if (ImGui::Checkbox("compare plain / annealed", &s.compareSamplers) && s.compareSamplers) s.comparison = otherLangevin(s.sampler);
+  log.add("compare samplers", {"sampled.compareSamplers", "sampled.comparison"});
+  // A sampler switched while comparing: the comparison stays the other one.
+  if (s.compareSamplers && (s.comparison.kind == s.sampler.kind || !samplerFitsLesson(s.comparison.kind, s.lesson))) {
+    s.comparison = otherLangevin(s.sampler);
+  }
+  const auto* mixture = dynamic_cast<const GaussianMixture*>(target);
+  if (!mixture || mixture->components().size() < 2) return;
+  ImGui::Separator();
+  ImGui::TextUnformatted("mode weights");
+  const std::vector<double> weights = modeWeights(*mixture);
+  for (std::size_t k = 0; k < weights.size() && k < 16; ++k) {
+    double w = weights[k];
+    const std::string name = "weight " + std::to_string(k);
+    if (sliderDouble(name.c_str(), w, 0.01, 0.99, "%.2f")) {
+      // Editing a preset's weights makes it an explicit mixture (as dragging a mode does).
+      s.target.components = withModeWeight(mixture->components(), k, std::clamp(w, 0.01, 0.99));
+      s.target.source = TargetSource::Mixture;
+    }
+    log.add(name, {"sampled.target"});
+  }
+}
+
+// Lesson 4: DDIM over several eta side by side, or the DDIM round trip, instead of the pair.
+void ddimViews(SampledScene& s, WidgetLog& log) {
+  bool sweep = !s.etaSweep.empty();
+  if (ImGui::Checkbox("eta sweep (DDIM)", &sweep)) {
+    s.etaSweep = sweep ? kEtaSweep : std::vector<double>{};
+    if (sweep) s.ddimRoundTrip = false;
+  }
+  log.add("eta sweep", {"sampled.etaSweep", "sampled.ddimRoundTrip"});
+  for (std::size_t i = 0; i < s.etaSweep.size(); ++i) {
+    const std::string name = "eta " + std::to_string(i + 1);
+    sliderDouble(name.c_str(), s.etaSweep[i], 0.0, 1.0, "%.2f");
+    log.add(name, {"sampled.etaSweep"});
+  }
+  if (sweep) {
+    if (s.etaSweep.size() < static_cast<std::size_t>(kMaxSweepScales) && ImGui::Button("add eta")) s.etaSweep.push_back(1.0);
+    log.add("add eta", {"sampled.etaSweep"});
+    if (s.etaSweep.size() > 1) {
+      ImGui::SameLine();
+      if (ImGui::Button("remove eta")) s.etaSweep.pop_back();
+      log.add("remove eta", {"sampled.etaSweep"});
+    }
+  }
+  if (ImGui::Checkbox("DDIM round trip (encode, decode)", &s.ddimRoundTrip) && s.ddimRoundTrip) s.etaSweep.clear();
+  log.add("round trip", {"sampled.ddimRoundTrip", "sampled.etaSweep"});
 }
 
 void reverseVsOde(SampledScene& s, WidgetLog& log) {
@@ -165,15 +237,30 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
 
 }  // namespace
 
-void lessonSection(Scene& scene, int labelCount, WidgetLog& log) {
+void lessonSection(Scene& scene, int labelCount, const Target* target, WidgetLog& log) {
   SampledScene& s = scene.sampled;
   switch (s.lesson) {
     case Lesson::ForwardNoising:
     case Lesson::ScoreField:
+      processComparison(s, log);
+      ImGui::TextDisabled("Scrub t in the timeline below.");
+      return;
     case Lesson::LearnScore: ImGui::TextDisabled("Scrub t in the timeline below."); return;
-    case Lesson::Langevin: langevin(s.sampler, log); return;
+    case Lesson::Langevin:
+      langevin(s.sampler, log);
+      langevinComparison(s, target, log);
+      return;
     case Lesson::ReverseVsOde:
-      reverseVsOde(s, log);
+      // The sweep and the round trip run DDIM only: the pair's menus would change nothing.
+      if (s.etaSweep.empty() && !s.ddimRoundTrip) {
+        reverseVsOde(s, log);
+      } else {
+        int steps = s.sampler.steps;
+        if (stepsSlider(steps, log, {"sampled.sampler.steps", "sampled.comparison.steps"})) {
+          s.sampler.steps = s.comparison.steps = steps;
+        }
+      }
+      ddimViews(s, log);
       ImGui::Checkbox("likelihood map (PF-ODE log p_0)", &scene.display.likelihoodMap);
       log.add("likelihood map", {"display.likelihoodMap"});
       return;

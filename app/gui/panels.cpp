@@ -114,7 +114,7 @@ void Panels::lessonHeader(Session& session, Scene& s) {
   // Lesson 1 shows no score; lesson 6 always shows both.
   if (lesson != Lesson::ForwardNoising && lesson != Lesson::LearnScore) scoreSourceSwitch(session, s, log_);
   if (lesson == Lesson::LearnScore) trainingSection(session, s, trainingMessages_, log_);
-  else lessonSection(s, session.labelCount(), log_);
+  else lessonSection(s, session.labelCount(), session.plan().target.get(), log_);
   ImGui::PopID();
 }
 

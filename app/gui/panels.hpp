@@ -46,8 +46,9 @@ class Panels {
   int pendingParticles_ = -1;  // the particle slider applies on release (re-sampling is costly)
 };
 
-// The lesson's own parameters (lesson_panels.cpp).
-void lessonSection(Scene& s, int labelCount, WidgetLog& log);
+// The lesson's own parameters (lesson_panels.cpp). `target` is the planned target (null when
+// the scene is invalid): lesson 3 edits a mixture's weights.
+void lessonSection(Scene& s, int labelCount, const Target* target, WidgetLog& log);
 // Lesson 6: training settings, controls and progress (training_panel.cpp).
 void trainingSection(Session& session, Scene& scene, TrainingMessages& messages, WidgetLog& log);
 // Lessons 2-5: exact, learned or both side by side (training_panel.cpp).

@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "scorescope/metrics.hpp"
+#include "scorescope/mode_weights.hpp"
 
 namespace scorescope::gui {
 namespace {
@@ -27,7 +28,7 @@ double runW1(const Target& target, const RunResult& run, std::uint64_t seed) {
 
 RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
   return [plan = std::move(plan), scene = std::move(scene)](const JobControl& control) {
-    RunOutput out{plan, scene, {}, {}, {}};
+    RunOutput out{plan, scene, {}, {}, {}, {}, {}, {}};
     if (lessonShowsData(scene.lesson)) {
       out.forward = sampleForwardData(*plan.target, scene.particles, scene.seed);
       return out;
@@ -40,6 +41,12 @@ RunJob makeRunJob(ScenePlan plan, SampledScene scene) {
       return !control.cancelled();
     });
     for (const RunResult& run : out.runs) out.w1.push_back(runW1(*plan.target, run, scene.seed));
+    const auto* mixture = dynamic_cast<const GaussianMixture*>(plan.target.get());
+    if (scene.lesson == Lesson::Langevin && mixture) {
+      out.modeWeights = modeWeights(*mixture);
+      for (const MixtureComponent& c : mixture->components()) out.modeLabels.push_back(c.label);
+      for (const RunResult& run : out.runs) out.modeFractions.push_back(modeFractions(*mixture, run.trajectory.final));
+    }
     return out;
   };
 }

@@ -25,6 +25,11 @@ struct RunOutput {
   // Per run: sliced W1 of its final particles to exact samples of what it aims at (the target,
   // or the guided class), so exact and learned runs compare by one number.
   std::vector<double> w1;
+  // Lesson 3 on a mixture target: per run, the fraction of final particles in each mode
+  // (modeFractions), and the mixture's own weights they should match. Empty otherwise.
+  std::vector<std::vector<double>> modeFractions;
+  std::vector<double> modeWeights;
+  std::vector<int> modeLabels;  // each mode's class (the bars take its particles' colour)
 };
 
 // Points per side and projection directions of RunOutput::w1: a few thousand points give

@@ -10,6 +10,7 @@
 #include <QOpenGLFunctions>
 #include <QSurfaceFormat>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -17,6 +18,7 @@
 #include "gui/ui_scale.hpp"
 #include "gui/legend_overlay.hpp"
 #include "gui/number_text.hpp"
+#include "render/colormap.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
@@ -56,6 +58,45 @@ ImVec2 textSize(const char* text, float fontSize) {
   const ImVec2 s = ImGui::CalcTextSize(text);
   const float k = fontSize / ImGui::GetFontSize();
   return {s.x * k, s.y * k};
+}
+
+// Lesson 3 on a mixture: one bar per mode for the fraction of the run's particles that ended
+// there, and a white line across it at the mixture's weight, in the pane's top-right corner
+// (outside the toy targets' [-3.5, 3.5]^2; the caption says what bars and lines are). The
+// lecture point is the gap between the two: plain Langevin keeps the basins it started in.
+void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
+  constexpr std::size_t kMaxModes = 16;  // more would be slivers
+  const std::size_t modes = std::min(p.modeFractions.size(), kMaxModes);
+  double top = 0.0;
+  for (std::size_t k = 0; k < modes; ++k) top = std::max({top, p.modeFractions[k], k < p.modeWeights.size() ? p.modeWeights[k] : 0.0});
+  top = std::max(0.1, top);
+  const float slot = modes > 8 ? 10.0f : modes > 4 ? 17.0f : 30.0f, barHeight = 80.0f, pad = 8.0f;
+  const float labelHeight = ImGui::GetTextLineHeight();
+  const float width = slot * static_cast<float>(modes) + 2.0f * pad;
+  const float height = barHeight + labelHeight + 2.0f * pad;
+  const ImVec2 a(topRight.x - width - 10.0f, topRight.y + 40.0f);
+  dl->AddRectFilled(a, ImVec2(a.x + width, a.y + height), rgba(10, 12, 18, 190), 4.0f);
+  const float baseY = a.y + pad + barHeight;
+  const float left = a.x + pad;
+  for (std::size_t k = 0; k < modes; ++k) {
+    const float x = left + slot * static_cast<float>(k);
+    const float h = static_cast<float>(p.modeFractions[k] / top) * barHeight;
+    // A labelled mixture's bars take the colour of their class's particles.
+    const bool labelled = p.modeLabels.size() == p.modeFractions.size() && p.frame.particles.size() == 1 &&
+                          p.frame.particles[0].labels;
+    const render::Rgba8 c = labelled ? render::classColour(p.modeLabels[k]) : render::Rgba8{110, 180, 255, 255};
+    dl->AddRectFilled(ImVec2(x + 2.0f, baseY - h), ImVec2(x + slot - 2.0f, baseY), rgba(c.r, c.g, c.b, 240));
+    if (k < p.modeWeights.size()) {
+      const float w = baseY - static_cast<float>(p.modeWeights[k] / top) * barHeight;
+      dl->AddLine(ImVec2(x, w), ImVec2(x + slot, w), rgba(255, 255, 255, 255), 3.0f);
+    }
+    if (modes <= 8 || k % 2 == 0) {
+      char label[8];
+      std::snprintf(label, sizeof label, "%zu", k);
+      dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 2.0f), rgba(160, 170, 185, 255), label);
+    }
+  }
+  dl->AddLine(ImVec2(left, baseY), ImVec2(left + slot * static_cast<float>(modes), baseY), rgba(160, 170, 185, 255), 1.0f);
 }
 
 }  // namespace
@@ -200,7 +241,7 @@ void ViewportController::drawOverlay() {
       }
     }
     // Handles on the mixture means.
-    if (handles) {
+    if (handles && p.showsHandles) {
       for (std::size_t k = 0; k < handlePositions.size(); ++k) {
         const glm::dvec2 px = p.view.worldToPixel({handlePositions[k][0], handlePositions[k][1]});
         const ImVec2 c(x0 + static_cast<float>(px.x), y0 + static_cast<float>(px.y));
@@ -229,6 +270,7 @@ void ViewportController::drawOverlay() {
       dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
     if (legend) drawLegend(dl, p.legend, x1, y0);
+    if (!p.modeFractions.empty()) drawModeChart(dl, p, ImVec2(x1, y0));
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
       const glm::dvec2 w = toWorld(p, hoverPos_);
@@ -307,7 +349,7 @@ void ViewportController::editCamera(const Camera& camera) {
 
 int ViewportController::handleAt(QPointF pos) const {
   const Pane* p = paneAt(pos);
-  if (!p || !session_.hasHandles()) return -1;
+  if (!p || !p->showsHandles || !session_.hasHandles()) return -1;
   const auto handles = session_.handlePositions();
   for (std::size_t k = 0; k < handles.size(); ++k) {
     const QPointF at = toWindow(*p, handles[k][0], handles[k][1]);

@@ -8,6 +8,7 @@
 #include "io/mixture_json.hpp"
 #include "io/model_file_io.hpp"
 #include "io/text_file.hpp"
+#include "scorescope/gaussian_mixture.hpp"
 #include "scorescope/presets.hpp"
 #include "scorescope/scene_plan.hpp"
 
@@ -38,6 +39,15 @@ void addOptions(QCommandLineParser& parser) {
                      "and grad log Z_t as arrows."},
       {"likelihood-map", "Lesson 4: colour the pane by the PF-ODE log-likelihood log p_0(x) of the score on show."},
       {"auto-fit", "The view follows the noise scale (VE at t = 1 stays framed)."},
+      // The lecture comparisons (lessons 1-4).
+      {"compare-processes", "Lessons 1-2: the same data noised by the other family of process (VE beside VP-type, "
+                            "VP beside VE) in a second pane."},
+      {"compare-samplers", "Lesson 3: plain and annealed Langevin side by side from the same noise."},
+      {"mode-weights", "Lesson 3: the weights of a mixture target's modes, comma separated, one per mode "
+                       "(renormalised), e.g. 0.8,0.2.", "LIST"},
+      {"eta-sweep", QStringLiteral("Lesson 4: one DDIM run per eta in [0, 1] side by side, comma separated "
+                                   "(at most %1), e.g. 0,0.5,1.").arg(kMaxSweepScales), "LIST"},
+      {"round-trip", "Lesson 4: the target's data encoded to noise by DDIM (eta = 0) and decoded back."},
       {"score", "Lessons 2-5: the score that draws the field and drives the samplers: exact, learned or both "
                 "side by side (learned needs --model or --train-steps).", "SOURCE"},
       {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
@@ -74,6 +84,72 @@ bool inLesson(const QCommandLineParser& parser, const QString& name, Lesson less
   for (Lesson l : lessons) list += (list.isEmpty() ? "" : ", ") + QString::number(static_cast<int>(l));
   error = QStringLiteral("--%1: applies to lesson %2 only (this is lesson %3)").arg(name, list).arg(static_cast<int>(lesson));
   return false;
+}
+
+// A comma-separated list of numbers in [lo, hi], at most `most`; false (with `error` naming the
+// flag) otherwise.
+bool readList(const QCommandLineParser& parser, const QString& name, double lo, double hi, int most,
+              std::vector<double>& out, QString& error) {
+  const QStringList parts = parser.value(name).split(',');
+  out.clear();
+  for (const QString& part : parts) {
+    bool ok = false;
+    const double v = part.trimmed().toDouble(&ok);
+    if (!ok || !(v >= lo && v <= hi) || static_cast<int>(parts.size()) > most) {
+      error = QStringLiteral("--%1: expected up to %2 comma-separated numbers in [%3, %4], got '%5'")
+                  .arg(name).arg(most).arg(lo).arg(hi).arg(io::clip(parser.value(name)));
+      return false;
+    }
+    out.push_back(v);
+  }
+  return true;
+}
+
+// --compare-processes, --compare-samplers, --mode-weights, --eta-sweep, --round-trip.
+QString applyComparisonFlags(const QCommandLineParser& parser, SampledScene& x) {
+  QString error;
+  using L = Lesson;
+  if (!inLesson(parser, "compare-processes", x.lesson, {L::ForwardNoising, L::ScoreField}, error)) return error;
+  for (const char* name : {"compare-samplers", "mode-weights"}) {
+    if (!inLesson(parser, name, x.lesson, {L::Langevin}, error)) return error;
+  }
+  for (const char* name : {"eta-sweep", "round-trip"}) {
+    if (!inLesson(parser, name, x.lesson, {L::ReverseVsOde}, error)) return error;
+  }
+  if (parser.isSet("compare-processes")) x.compareProcesses = true;
+  if (parser.isSet("compare-samplers")) {
+    x.compareSamplers = true;
+    x.comparison = defaultSamplerSettings(x.sampler.kind == SamplerKind::Langevin ? SamplerKind::AnnealedLangevin
+                                                                                  : SamplerKind::Langevin);
+    x.comparison.denoiseFinal = false;
+  }
+  if (parser.isSet("eta-sweep") && !readList(parser, "eta-sweep", 0.0, 1.0, kMaxSweepScales, x.etaSweep, error)) return error;
+  if (parser.isSet("round-trip")) {
+    if (parser.isSet("eta-sweep")) return "--round-trip: does not go with --eta-sweep (each replaces the sampler pair)";
+    x.ddimRoundTrip = true;
+  }
+  if (parser.isSet("mode-weights")) {
+    std::string problem;
+    const std::shared_ptr<const Target> target = buildTarget(x.target, x.seed, problem);
+    const auto* mixture = dynamic_cast<const GaussianMixture*>(target.get());
+    if (!mixture) {
+      const std::string name = x.target.source == TargetSource::PointCloud ? "drawn points" : x.target.preset;
+      return "--mode-weights: applies to a mixture target (gmm8-ring, a mixture file), not '" + QString::fromStdString(name) + "'";
+    }
+    std::vector<double> weights;
+    const int modes = static_cast<int>(mixture->components().size());
+    if (!readList(parser, "mode-weights", 1e-3, 1.0, modes, weights, error)) return error;
+    if (static_cast<int>(weights.size()) != modes) {
+      return QStringLiteral("--mode-weights: expected %1 weights (one per mode), got %2").arg(modes).arg(weights.size());
+    }
+    double total = 0.0;
+    for (double w : weights) total += w;
+    std::vector<MixtureComponent> components = mixture->components();
+    for (std::size_t k = 0; k < components.size(); ++k) components[k].weight = weights[k] / total;
+    x.target.source = TargetSource::Mixture;
+    x.target.components = std::move(components);
+  }
+  return {};
 }
 
 // A model file of the expected role, or null with `error` naming the flag.
@@ -202,6 +278,7 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   }
   if (parser.isSet("likelihood-map")) s.display.likelihoodMap = true;
   if (parser.isSet("auto-fit")) s.display.autoFit = true;
+  if (QString problem = applyComparisonFlags(parser, x); !problem.isEmpty()) return problem;
   // What needs the whole scene: ranges of the sampler settings, the class exists, the model fits
   // the process ... (a model --train-steps will train is checked as the exact score).
   // A model of another target would be drawn over this one as if it had learned it.

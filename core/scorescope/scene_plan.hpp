@@ -40,14 +40,26 @@ struct ScenePlan {
   Process process{ProcessKind::Vp};
   std::shared_ptr<const ScoreModel> exact;  // grad log p_t of the whole target (unguided)
   std::shared_ptr<const ScoreModel> learned;  // the learned unguided score, when the scene uses one
-  // Lessons 3-5: one run per pane (lesson 4: sampler then comparison; a sweep: one per scale),
-  // all from the same initial noise; with ScoreSource::Both the exact runs, then the same runs
+  // Lessons 1-2 with compareProcesses: the exact score of the other family of process
+  // (comparedProcessKind; its process() says which), shown beside the scene's on the same data
+  // and the same noise eps. Null otherwise.
+  std::shared_ptr<const ScoreModel> comparedExact;
+  // Lesson 4 with ddimRoundTrip: every run encodes the target's data to noise with DDIM (eta = 0)
+  // and decodes it back (ddimRoundTrip) instead of sampling from noise.
+  bool roundTrip = false;
+  // Lessons 3-5: one run per pane (lesson 3 with compareSamplers and lesson 4: sampler then
+  // comparison; a guidance sweep: one per scale; lesson 4's eta sweep: one DDIM run per eta; the
+  // round trip: one), all from the same initial noise; with ScoreSource::Both the exact runs, then the same runs
   // on the learned model. Lessons that show data, not runs: empty.
   std::vector<PlannedRun> runs;
   std::string error;  // why the scene cannot run (one line naming the field), or empty
 
   bool ok() const { return error.empty(); }
 };
+
+// The process family compared with `kind` in lessons 1-2: VE beside any VP-type process (VP,
+// DDPM, sub-VP, OU: a(t) shrinks the data), VP beside VE (a = 1, the noise grows without bound).
+ProcessKind comparedProcessKind(ProcessKind kind);
 
 // The target a spec describes, or null with `error` naming the field.
 std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error);
@@ -76,10 +88,14 @@ ForwardData sampleForwardData(const Target& target, Eigen::Index n, std::uint64_
 struct RunResult {
   PlannedRun run;
   Trajectory trajectory;
-  Labels labels;  // most likely class of each final particle; empty when unlabelled
+  Labels labels;  // most likely class of each final particle (round trip: of each data point); empty when unlabelled
+  double reconstructionError = -1.0;  // round trip: mean |x0 - decode(encode(x0))|; otherwise -1
 };
 
-// Runs every planned run from the same initial particles (seeded by scene.seed). `progress`
+// Runs every planned run from the same initial particles (seeded by scene.seed): the same
+// standard normal draw z for every run, scaled to where each sampler starts (initialParticles: a
+// plain Langevin run beside an annealed one starts from the same z). A round-trip plan instead
+// encodes and decodes the same data x0 ~ p_0 (sampleForwardData's) in every run. `progress`
 // gets the overall fraction done and returns false to cancel; a cancelled run returns nothing.
 // Throws std::invalid_argument for a plan that is not ok().
 using RunProgress = std::function<bool(double fraction)>;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "scorescope/ddim_round_trip.hpp"
 #include "scorescope/empirical_set.hpp"
 #include "scorescope/guidance.hpp"
 #include "scorescope/learned_score.hpp"
@@ -89,7 +90,29 @@ std::shared_ptr<const ScoreModel> guidedModel(const ScenePlan& plan, const Learn
   throw std::logic_error("guidedModel(): unknown guidance kind");
 }
 
+// DDIM with every default but the step count and eta (the eta sweep and the round trip).
+SamplerSettings ddimSettings(int steps, double eta) {
+  SamplerSettings s = defaultSamplerSettings(SamplerKind::Ddim);
+  s.steps = steps;
+  s.ddimEta = eta;
+  return s;
+}
+
+// The round trip of one run: the data encoded and decoded, recorded as one animation.
+RunResult runRoundTrip(const PlannedRun& run, const ForwardData& data, const RecordOptions& record,
+                       const std::function<bool(int step)>& progress) {
+  const int steps = run.sampler.steps;
+  TrajectoryRecorder recorder(data.x0.rows(), 2 * steps + 1, record);
+  RoundTrip trip = ddimRoundTrip(*run.model, data.x0, steps,
+                                 recorder.callback([&](int step, double, const Points&) { return progress(step); }));
+  RunResult result{run, recorder.finish(std::move(trip.decoded)), data.labels};
+  result.reconstructionError = trip.error;
+  return result;
+}
+
 }  // namespace
+
+ProcessKind comparedProcessKind(ProcessKind kind) { return kind == ProcessKind::Ve ? ProcessKind::Vp : ProcessKind::Ve; }
 
 std::shared_ptr<const Target> buildTarget(const TargetSpec& spec, std::uint64_t seed, std::string& error) {
   switch (spec.source) {
@@ -133,6 +156,10 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
   plan.target = reuse ? previous->target : buildTarget(scene.target, scene.seed, plan.error);
   if (!plan.target) return plan;
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
+  const bool dataLesson = scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField;
+  if (dataLesson && scene.compareProcesses) {
+    plan.comparedExact = std::make_shared<ExactScore>(plan.target, Process(comparedProcessKind(scene.process)));
+  }
   const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (scene.score != ScoreSource::Exact) {
     plan.error = checkLearnedScore(scene, *plan.target, learned, g.kind);
@@ -171,13 +198,21 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
   }
   for (const ScoreSource source : {ScoreSource::Exact, ScoreSource::Learned}) {
     if (scene.score != ScoreSource::Both && scene.score != source) continue;
-    const std::size_t first = plan.runs.size();
-    for (double scale : scales) {
-      plan.runs.push_back({source == ScoreSource::Exact ? guidedModel(plan, learned, g.kind, g.label, scale)
-                                                        : guidedLearnedModel(plan, learned, g.kind, g.label, scale),
-                           source, scene.sampler, g.kind, g.label, scale});
+    const auto model = [&](double scale) {
+      return source == ScoreSource::Exact ? guidedModel(plan, learned, g.kind, g.label, scale)
+                                          : guidedLearnedModel(plan, learned, g.kind, g.label, scale);
+    };
+    if (scene.lesson == Lesson::ReverseVsOde && (!scene.etaSweep.empty() || scene.ddimRoundTrip)) {
+      // Small multiples of DDIM over eta, or the one deterministic DDIM of the round trip.
+      plan.roundTrip = scene.ddimRoundTrip;
+      for (double eta : scene.ddimRoundTrip ? std::vector<double>{0.0} : scene.etaSweep) {
+        plan.runs.push_back({model(g.scale), source, ddimSettings(scene.sampler.steps, eta), g.kind, g.label, g.scale});
+      }
+      continue;
     }
-    if (scene.lesson == Lesson::ReverseVsOde) {
+    const std::size_t first = plan.runs.size();
+    for (double scale : scales) plan.runs.push_back({model(scale), source, scene.sampler, g.kind, g.label, scale});
+    if (scene.lesson == Lesson::ReverseVsOde || (scene.lesson == Lesson::Langevin && scene.compareSamplers)) {
       PlannedRun comparison = plan.runs[first];
       comparison.sampler = scene.comparison;
       plan.runs.push_back(comparison);
@@ -200,15 +235,30 @@ std::vector<RunResult> executeRuns(const ScenePlan& plan, const SampledScene& sc
   if (!plan.ok() || !plan.target) throw std::invalid_argument("executeRuns(): the plan is invalid: " + plan.error);
   if (plan.runs.empty()) return {};
   const CounterRng rng(scene.seed);
-  // The same initial particles for every run: differences come from the samplers and models.
-  const Points start = initialParticles(plan.process, plan.runs.front().sampler, scene.particles, rng);
   RecordOptions perRun = record;
   perRun.memoryBudgetBytes = record.memoryBudgetBytes / plan.runs.size();
   const double count = static_cast<double>(plan.runs.size());
   std::vector<RunResult> results;
+  if (plan.roundTrip) {
+    const ForwardData data = sampleForwardData(*plan.target, scene.particles, scene.seed);
+    for (std::size_t r = 0; r < plan.runs.size(); ++r) {
+      const double expected = 2.0 * plan.runs[r].sampler.steps;
+      RunResult result = runRoundTrip(plan.runs[r], data, perRun, [&](int step) {
+        return !progress || progress((static_cast<double>(r) + step / expected) / count);
+      });
+      if (result.trajectory.cancelled) return {};
+      if (result.labels.size() == 0) result.labels = mostLikelyClass(*plan.target, result.trajectory.final);
+      results.push_back(std::move(result));
+    }
+    return results;
+  }
+  // The same initial noise for every run: differences come from the samplers and models. Runs
+  // start at different scales (plain Langevin from N(0, I), the others from the prior), so each
+  // run scales the same standard normal draw (initialParticles draws it from rng every time).
   for (std::size_t r = 0; r < plan.runs.size(); ++r) {
     const PlannedRun& run = plan.runs[r];
     const double expected = expectedSteps(run.sampler);
+    const Points start = initialParticles(plan.process, run.sampler, scene.particles, rng);
     Trajectory trajectory = runSampler(*run.model, run.sampler, start, rng, perRun,
                                        [&](int step, double, const Points&) {
                                          return !progress || progress((static_cast<double>(r) + step / expected) / count);

@@ -573,6 +573,12 @@ class TestSession : public QObject {
     QTest::newRow("ui scale too large") << QStringList{"--ui-scale", "4"} << "--ui-scale: expected a number in [1, 3], got '4'";
     QTest::newRow("ui scale not a number") << QStringList{"--ui-scale", "big"} << "--ui-scale: expected a number in [1, 3], got 'big'";
     QTest::newRow("screenshot onto a fifo") << QStringList{"--screenshot", "FIFO"} << "--screenshot: FIFO: is not a regular file";
+    QTest::newRow("compare processes outside 1-2") << QStringList{"--lesson", "3", "--compare-processes"} << "--compare-processes: applies to lesson 1, 2 only (this is lesson 3)";
+    QTest::newRow("eta sweep outside lesson 4") << QStringList{"--eta-sweep", "0,1"} << "--eta-sweep: applies to lesson 4 only (this is lesson 2)";
+    QTest::newRow("eta out of range") << QStringList{"--lesson", "4", "--eta-sweep", "0,2"} << "--eta-sweep: expected up to 9 comma-separated numbers in [0, 1], got '0,2'";
+    QTest::newRow("round trip with sweep") << QStringList{"--lesson", "4", "--eta-sweep", "0", "--round-trip"} << "--round-trip: does not go with --eta-sweep";
+    QTest::newRow("mode weights count") << QStringList{"--lesson", "3", "--mode-weights", "0.8,0.2"} << "--mode-weights: expected 8 weights (one per mode), got 2";
+    QTest::newRow("mode weights on points") << QStringList{"--lesson", "3", "--target", "two-moons", "--mode-weights", "1"} << "--mode-weights: applies to a mixture target";
     QTest::newRow("screenshot into a missing folder") << QStringList{"--screenshot", "/nonexistent/x.png"} << "--screenshot: /nonexistent/x.png: the directory";
     QTest::newRow("bad scene file") << QStringList{"BADSCENE"} << "BADSCENE: sampled.particles: expected an integer in [1, 10000000], got 0";
     QTest::newRow("lecture with a bad slide") << QStringList{"BADLECTURE"} << "BADLECTURE: scenes[0]: BADSCENE: sampled.particles: expected";
@@ -772,6 +778,104 @@ class TestSession : public QObject {
     QCOMPARE(session.timeline().stepLabel(session.timeline().lastStep()), std::string("step 10 / 10 + denoise"));
     // Full paths are off by default.
     QVERIFY(!Scene{}.display.layers.paths);
+  }
+
+  void comparedProcessesNoiseTheSameDataWithTheSameEps() {
+    Session session;
+    Scene s = lessonScene(Lesson::ForwardNoising, 500);
+    s.sampled.compareProcesses = true;
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(0.3);
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1200, 600);
+    const Process vp(ProcessKind::Vp), ve(ProcessKind::Ve);
+    QCOMPARE(panes.size(), std::size_t(2));
+    char vpTitle[64], veTitle[64];
+    std::snprintf(vpTitle, sizeof vpTitle, "VP (a = %.2f, s = %.2f)", vp.a(0.3), vp.s(0.3));
+    std::snprintf(veTitle, sizeof veTitle, "VE (a = 1.00, s = %.2f)", ve.s(0.3));
+    QCOMPARE(panes[0].title, std::string(vpTitle));
+    QCOMPARE(panes[1].title, std::string(veTitle));
+    const ForwardData& data = session.shown()->forward;
+    for (std::size_t p = 0; p < 2; ++p) {
+      const Process& process = p == 0 ? vp : ve;
+      QCOMPARE(panes[p].frame.particles.size(), std::size_t(1));
+      QCOMPARE(panes[p].frame.densities.size(), std::size_t(1));
+      QCOMPARE(panes[p].densityKey.process, process.kind());
+      QCOMPARE(panes[p].arrowKey.model->process().kind(), process.kind());  // each pane's own exact score
+      for (Eigen::Index i : {0, 499}) {
+        QCOMPARE(panes[p].frame.particles[0].ys[i], process.a(0.3) * data.x0(i, 1) + process.s(0.3) * data.eps(i, 1));
+      }
+    }
+    // Lesson 2 on VE compares with VP.
+    s.sampled = enterLesson(s.sampled, Lesson::ScoreField);
+    s.sampled.process = ProcessKind::Ve;
+    session.setScene(s);
+    session.waitForRuns();
+    QVERIFY(frames.build(session, 1200, 600)[1].title.rfind("VP (a = ", 0) == 0);
+  }
+
+  void lessonThreeComparesPlainWithAnnealedModeByMode() {
+    Session session;
+    Scene s = lessonScene(Lesson::Langevin, 1000);
+    s.sampled.compareSamplers = true;
+    s.sampled.comparison = defaultSamplerSettings(SamplerKind::AnnealedLangevin);
+    s.sampled.comparison.stepsPerLevel = 5;
+    s.sampled.comparison.steps = 100;
+    s.sampled.sampler.steps = 100;
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1200, 600);
+    QCOMPARE(panes.size(), std::size_t(2));
+    QCOMPARE(panes[0].title, std::string("Langevin at a fixed noise level"));
+    QCOMPARE(panes[1].title, std::string("Annealed Langevin (NCSN)"));
+    for (const Pane& pane : panes) {
+      QCOMPARE(pane.modeFractions.size(), std::size_t(8));
+      QCOMPARE(pane.modeWeights, std::vector<double>(8, 0.125));
+      double total = 0.0;
+      for (double f : pane.modeFractions) total += f;
+      QVERIFY(std::abs(total - 1.0) < 1e-12);
+    }
+    // The same initial noise in both panes (plain from N(0, I), annealed from the VP prior).
+    const RunOutput* out = session.shown();
+    const double prior = session.plan().process.s(1.0);
+    QCOMPARE(out->runs[1].trajectory.snapshots.front(), Points(prior * out->runs[0].trajectory.snapshots.front()));
+    // No mixture, no chart.
+    s.sampled.target.preset = "two-moons";
+    session.setScene(s);
+    session.waitForRuns();
+    QVERIFY(frames.build(session, 1200, 600)[0].modeFractions.empty());
+  }
+
+  void lessonFourShowsTheEtaSweepAndTheRoundTrip() {
+    Session session;
+    Scene s = lessonScene(Lesson::ReverseVsOde, 500);
+    s.sampled.sampler.steps = 20;
+    s.sampled.etaSweep = {0.0, 0.5, 1.0};
+    session.setScene(s);
+    session.waitForRuns();
+    FrameBuilder frames;
+    std::vector<Pane>* panes = &frames.build(session, 1200, 600);
+    QCOMPARE(panes->size(), std::size_t(3));
+    QCOMPARE((*panes)[0].title, std::string("DDIM eta = 0"));
+    QCOMPARE((*panes)[1].title, std::string("DDIM eta = 0.5"));
+    QCOMPARE((*panes)[2].title, std::string("DDIM eta = 1"));
+    s.sampled.etaSweep.clear();
+    s.sampled.ddimRoundTrip = true;
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(0.25);
+    panes = &frames.build(session, 1200, 600);
+    QCOMPARE(panes->size(), std::size_t(1));
+    QCOMPARE(panes->front().title, std::string("DDIM round trip: encoding  x0 -> noise  (eta = 0)"));
+    QVERIFY2(panes->front().caption.rfind("mean |x0 - decode(encode(x0))| = ", 0) == 0, panes->front().caption.c_str());
+    QVERIFY(session.displayTime() > 0.2 && session.displayTime() < 0.8);  // t rises while encoding
+    session.timeline().scrubTo(0.9);
+    QCOMPARE(frames.build(session, 1200, 600).front().title, std::string("DDIM round trip: decoding  noise -> x0  (eta = 0)"));
+    session.timeline().scrubTo(1.0);
+    frames.build(session, 1200, 600);
+    QVERIFY(session.displayTime() < 0.01);  // back at the data
   }
 
   void aSceneFileIsTheSceneTheFlagsChange() {
