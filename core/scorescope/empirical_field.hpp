@@ -47,4 +47,14 @@ struct EmpiricalFieldStats {
 FieldValues empiricalField(const PointSetView& data, const Points& x, double a, double s, FieldRequest request,
                            EmpiricalFieldStats* stats = nullptr);
 
+// log p_t at the nodes (xs(c), ys(r)) of a grid, node r * xs.size() + c (the density heat map).
+// The kernel factorises over the axes, exp(-|x - y|^2 / (2 s^2)) = exp(-(x1 - y1)^2 / (2 s^2))
+// exp(-(x2 - y2)^2 / (2 s^2)), so the N x nodes sum is one matrix product of an N x rows and an
+// N x columns table of exps. Each table is shifted by its column's maximum; a node whose shifted
+// sum falls below 1e-200 (the two maxima belong to far-apart points, so underflowed terms could
+// matter) is evaluated by empiricalField instead. Elsewhere every term is exact to rounding
+// except those below ~1e-290, N of which are < 1e-16 of the sum. Requires s > 0.
+Eigen::VectorXd empiricalLogDensityOnGrid(const PointSetView& data, const Eigen::VectorXd& xs, const Eigen::VectorXd& ys,
+                                          double a, double s);
+
 }  // namespace scorescope

@@ -475,4 +475,48 @@ FieldValues empiricalField(const PointSetView& data, const Points& x, double a, 
   return out;
 }
 
+Eigen::VectorXd empiricalLogDensityOnGrid(const PointSetView& data, const Eigen::VectorXd& xs, const Eigen::VectorXd& ys,
+                                          double a, double s) {
+  if (!(s > 0.0)) throw std::invalid_argument("empiricalLogDensityOnGrid(): expected s > 0");
+  const Eigen::Index columns = xs.size(), rows = ys.size(), count = data.points.rows();
+  const double inv2s2 = 1.0 / (2.0 * s * s);
+  // exp(-(node - a x_i)^2 / (2 s^2) - peak) along one axis: N x nodes, and each node's peak.
+  auto axisTable = [&](const Eigen::VectorXd& nodes, Eigen::Index axis, Eigen::VectorXd& peak) {
+    Eigen::MatrixXd table(count, nodes.size());
+    peak.resize(nodes.size());
+    for (Eigen::Index c = 0; c < nodes.size(); ++c) {
+      auto column = table.col(c).array();
+      column = -(nodes(c) - a * data.points.col(axis).array()).square() * inv2s2;
+      peak(c) = column.maxCoeff();
+      column = (column - peak(c)).exp();
+    }
+    return table;
+  };
+  Eigen::VectorXd peakX, peakY;
+  const Eigen::MatrixXd ex = axisTable(xs, 0, peakX), ey = axisTable(ys, 1, peakY);
+  const Eigen::MatrixXd sums = ey.transpose() * ex;  // rows x columns
+  const double logNormaliser = -std::log(static_cast<double>(count)) - std::log(2.0 * std::numbers::pi * s * s);
+  Eigen::VectorXd out(rows * columns);
+  std::vector<Eigen::Index> lost;
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    for (Eigen::Index c = 0; c < columns; ++c) {
+      const double sum = sums(r, c);
+      if (sum >= 1e-200) {
+        out(r * columns + c) = peakX(c) + peakY(r) + std::log(sum) + logNormaliser;
+      } else {
+        lost.push_back(r * columns + c);
+      }
+    }
+  }
+  if (!lost.empty()) {
+    Points nodes(static_cast<Eigen::Index>(lost.size()), 2);
+    for (std::size_t k = 0; k < lost.size(); ++k) {
+      nodes.row(static_cast<Eigen::Index>(k)) << xs(lost[k] % columns), ys(lost[k] / columns);
+    }
+    const Eigen::VectorXd direct = empiricalField(data, nodes, a, s, {.logDensity = true}).logDensity;
+    for (std::size_t k = 0; k < lost.size(); ++k) out(lost[k]) = direct(static_cast<Eigen::Index>(k));
+  }
+  return out;
+}
+
 }  // namespace scorescope

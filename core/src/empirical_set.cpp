@@ -19,6 +19,12 @@ FieldValues EmpiricalSet::evaluate(const Points& x, double a, double s,
   return empiricalField({points_, labels_, labelCount_}, x, a, s, request);
 }
 
+Eigen::VectorXd EmpiricalSet::logDensityOnGrid(const Eigen::VectorXd& xs, const Eigen::VectorXd& ys, double a,
+                                               double s) const {
+  if (!(s > 0.0)) throw std::invalid_argument("EmpiricalSet::logDensityOnGrid(): expected s > 0");
+  return empiricalLogDensityOnGrid({points_, labels_, labelCount_}, xs, ys, a, s);
+}
+
 Points EmpiricalSet::denoise(const Points& x, double a, double s) const {
   const Points score = evaluate(x, a, s, {.score = true}).score;
   return (x + s * s * score) / a;
