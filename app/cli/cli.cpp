@@ -183,7 +183,7 @@ int usage() {
 bool isCommand(const QStringList& args) {
   if (args.size() < 2) return false;
   const QString& first = args[1];
-  // The viewport takes flags (--lesson 3 ...) and, later, scene files; anything else is a
+  // The viewport takes flags (--lesson 3 ...) and scene or lecture .json files; anything else is a
   // command, so a misspelt one gets the list of commands instead of a window.
   return kHelp.contains(first) || (!first.startsWith('-') && !first.endsWith(".json", Qt::CaseInsensitive));
 }

@@ -97,6 +97,7 @@ int runGui(int argc, char** argv) {
   // frames 20.5 ms -> 16.7 ms median under Xvfb). A user's explicit setting wins.
   if (!qEnvironmentVariableIsSet("QT_QPA_UPDATE_IDLE_TIME")) qputenv("QT_QPA_UPDATE_IDLE_TIME", "0");
   QApplication app(argc, argv);
+  QApplication::setOrganizationName("Scorescope");  // QSettings: recent files, UI scale
   QApplication::setApplicationName("Scorescope");
   QString error;
   const std::optional<ViewportFlags> flags = parseViewportFlags(QApplication::arguments(), error);
@@ -105,6 +106,7 @@ int runGui(int argc, char** argv) {
     QTextStream(stdout) << viewportHelp();
     return 0;
   }
+  for (const QString& warning : flags->warnings) QTextStream(stderr) << "scorescope: warning: " << warning << Qt::endl;
   const Scene& scene = flags->scene;
   const int w = flags->width, h = flags->height;
 
@@ -120,6 +122,9 @@ int runGui(int argc, char** argv) {
   MainWindow window;
   Session& session = window.viewport()->session();
   session.adoptModels(flags->models);
+  // The file's scene is the document (what Save writes back to); the other flags then edit it.
+  if (flags->lecture) window.openLecture(*flags->lecture);
+  else if (!flags->sceneFile.isEmpty()) window.showScene(flags->fileScene, flags->sceneFile, flags->sceneTitle);
   session.setScene(scene);
   if (flags->trainSteps > 0) {
     std::fprintf(stderr, "scorescope: training %lld steps...\n", flags->trainSteps);

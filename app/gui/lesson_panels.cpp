@@ -26,9 +26,10 @@ void setKind(SamplerSettings& s, SamplerKind kind) {
   s.denoiseFinal = denoise;
 }
 
-void stepsSlider(int& steps, WidgetLog& log, std::vector<std::string> fields) {
-  ImGui::SliderInt("steps", &steps, 5, 1000, "%d", kLogClamp);
+bool stepsSlider(int& steps, WidgetLog& log, std::vector<std::string> fields) {
+  const bool changed = ImGui::SliderInt("steps", &steps, 5, 1000, "%d", kLogClamp);
   log.add("steps", std::move(fields));
+  return changed;
 }
 
 void langevin(SamplerSettings& s, WidgetLog& log) {
@@ -84,8 +85,10 @@ void reverseVsOde(SampledScene& s, WidgetLog& log) {
   }
   log.add("deterministic", {"sampled.comparison"});
   int steps = s.sampler.steps;
-  stepsSlider(steps, log, {"sampled.sampler.steps", "sampled.comparison.steps"});
-  s.sampler.steps = s.comparison.steps = steps;
+  // One slider moves both runs' steps; a scene (file) may give them apart, which drawing keeps.
+  if (stepsSlider(steps, log, {"sampled.sampler.steps", "sampled.comparison.steps"})) {
+    s.sampler.steps = s.comparison.steps = steps;
+  }
 }
 
 void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& log) {

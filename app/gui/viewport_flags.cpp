@@ -1,8 +1,10 @@
 #include "gui/viewport_flags.hpp"
 
 #include <QCommandLineParser>
+#include <QFileInfo>
 #include <cmath>
 
+#include "io/mixture_json.hpp"
 #include "io/model_file_io.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/presets.hpp"
@@ -17,7 +19,8 @@ void addOptions(QCommandLineParser& parser) {
   parser.addHelpOption();
   parser.addOptions({
       {"lesson", QStringLiteral("Lesson 1..%1 (default 2; 6 learns the score).").arg(kLessonCount), "N"},
-      {"target", QString::fromStdString("Target: " + presetNames() + ", or draw."), "NAME"},
+      {"target", QString::fromStdString("Target: " + presetNames() + ", draw, or a mixture .json file (as the "
+                                        "commands take)."), "NAME|FILE"},
       {"process", QString::fromStdString("Forward process: " + processNames() + " (default vp)."), "NAME"},
       {"particles", QStringLiteral("Number of particles, 1..%1 (default %2).").arg(kMaxParticles).arg(SampledScene{}.particles), "N"},
       {"seed", QStringLiteral("Random seed, 0..%1 (default 0).").arg(static_cast<long long>(kMaxSeed)), "S"},
@@ -121,13 +124,21 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   }
   if (parser.isSet("target")) {
     const std::string name = parser.value("target").toStdString();
+    const QString value = parser.value("target");
     if (name == "draw") {
       x.target = threePointsDrawing();
     } else if (makePreset(name)) {
+      x.target = TargetSpec{};
       x.target.preset = name;
+    } else if (value.endsWith(".json") || value.contains('/') || QFileInfo::exists(value)) {
+      auto components = io::readMixtureFile(value, error);
+      if (!components) return "--target: " + error;
+      x.target = TargetSpec{};
+      x.target.source = TargetSource::Mixture;
+      x.target.components = std::move(*components);
     } else {
-      return "--target: unknown '" + io::clip(parser.value("target")) + "'; expected one of " +
-             QString::fromStdString(presetNames()) + ", draw";
+      return "--target: unknown '" + io::clip(value) + "'; expected one of " +
+             QString::fromStdString(presetNames()) + ", draw, or a path to a mixture .json file";
     }
   }
   if (parser.isSet("process") && !parseProcessKind(parser.value("process").toStdString(), x.process)) {
@@ -179,7 +190,9 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
   // the process ... (a model --train-steps will train is checked as the exact score).
   // A model of another target would be drawn over this one as if it had learned it.
   for (const auto& [option, network] : {std::pair{"model", flags.models.score}, std::pair{"classifier", flags.models.classifier}}) {
-    const std::string scenesTarget = x.target.source == TargetSource::Preset ? x.target.preset : "drawn points";
+    const std::string scenesTarget = x.target.source == TargetSource::Preset ? x.target.preset
+                                     : parser.isSet("target")                ? QFileInfo(parser.value("target")).fileName().toStdString()
+                                                                             : "drawn points";
     if (network && network->targetName != scenesTarget) {
       return QStringLiteral("--%1: %2 was trained on '%3'; --target is '%4'")
           .arg(option, io::clip(parser.value(option)), io::clip(QString::fromStdString(network->targetName)),
@@ -237,6 +250,8 @@ QString viewportHelp() {
   QCommandLineParser parser;
   parser.setApplicationDescription("Scorescope: an interactive viewport for diffusion models. "
                                    "`scorescope help` lists the headless commands.");
+  parser.addPositionalArgument("FILE", "A scene or lecture .json file to open (its scene is what the options below "
+                                       "then change).", "[FILE]");
   addOptions(parser);
   return parser.helpText();
 }
@@ -253,10 +268,35 @@ std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QS
     flags.help = true;
     return flags;
   }
-  if (!parser.positionalArguments().isEmpty()) {
-    error = "unexpected argument '" + io::clip(parser.positionalArguments().first()) +
-            "' (scorescope --help lists the viewport's options, scorescope help the commands)";
+  if (parser.positionalArguments().size() > 1) {
+    error = "unexpected argument '" + io::clip(parser.positionalArguments().at(1)) +
+            "' after the scene file (scorescope --help lists the viewport's options, scorescope help the commands)";
     return std::nullopt;
+  }
+  if (!parser.positionalArguments().isEmpty()) {
+    // A scene or lecture file: its scene is the one the flags below then change.
+    const QString path = parser.positionalArguments().first();
+    if (!path.endsWith(".json", Qt::CaseInsensitive) && !QFileInfo::exists(path)) {
+      error = "unexpected argument '" + io::clip(path) +
+              "' (a scene or lecture .json file; scorescope --help lists the viewport's options, scorescope help the commands)";
+      return std::nullopt;
+    }
+    const std::optional<QByteArray> bytes = io::readFileBounded(path, io::kMaxJsonBytes, "scene file", error);
+    if (!bytes) return std::nullopt;
+    if (io::looksLikeLecture(*bytes)) {
+      flags.lecture = io::readLectureFile(path, error);
+      if (!flags.lecture) return std::nullopt;
+      flags.scene = flags.lecture->slides.front().scene;
+      flags.sceneTitle = flags.lecture->slides.front().title;
+      flags.warnings = flags.lecture->warnings;
+    } else {
+      std::optional<io::SceneFile> file = io::readSceneFile(path, error);
+      if (!file) return std::nullopt;
+      flags.scene = file->scene;
+      flags.sceneFile = path;
+      flags.sceneTitle = file->title;
+      flags.warnings = file->warnings;
+    }
   }
   for (const QString& name : parser.optionNames()) {
     if (parser.optionNames().count(name) > 1) {
@@ -264,6 +304,7 @@ std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QS
       return std::nullopt;
     }
   }
+  flags.fileScene = flags.scene;
   flags.particlesGiven = parser.isSet("particles");
   error = applyModelFlags(parser, flags);
   if (error.isEmpty()) error = applySceneFlags(parser, flags.scene, flags);

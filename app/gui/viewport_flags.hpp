@@ -6,6 +6,7 @@
 #include <QStringList>
 #include <optional>
 
+#include "io/lecture_file.hpp"
 #include "scorescope/scene.hpp"
 #include "scorescope/scene_plan.hpp"
 
@@ -13,6 +14,11 @@ namespace scorescope::gui {
 
 struct ViewportFlags {
   Scene scene;
+  Scene fileScene;     // the scene the file holds, before the other flags changed it
+  QString sceneFile;   // the scene file given, or empty (a lecture's scenes are in `lecture`)
+  QString sceneTitle;  // the title the file gives its scene
+  QStringList warnings;  // unknown fields of the file
+  std::optional<io::Lecture> lecture;
   int width = 1280, height = 720;  // of the viewport, logical pixels
   QString screenshot;              // empty: open the window
   double position = -1.0;          // timeline position of the screenshot; < 0: the default

@@ -1,6 +1,9 @@
 #include "gui/viewport_window.hpp"
 
+#include <QDropEvent>
 #include <QKeyEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QMouseEvent>
 #include <QOpenGLContext>
 #include <QOpenGLFramebufferObject>
@@ -83,11 +86,32 @@ std::vector<double> ViewportWindow::benchOffscreen(int frames) {
   return times;
 }
 
+QString droppedFile(const QMimeData& data) {
+  const QList<QUrl> urls = data.urls();
+  if (urls.size() != 1 || !urls.front().isLocalFile()) return {};
+  return urls.front().toLocalFile();
+}
+
 bool ViewportWindow::event(QEvent* e) {
   // Qt asks the focus object before it fires a shortcut; accepting delivers the key as a
   // KeyPress instead, here to ImGui's active text field or slider.
   if (e->type() == QEvent::ShortcutOverride && controller_.wantsKeyboard()) {
     e->accept();
+    return true;
+  }
+  // A file dragged onto the plot: an embedded QWindow gets drag events itself, not its container.
+  if (e->type() == QEvent::DragEnter || e->type() == QEvent::DragMove) {
+    auto* drag = static_cast<QDropEvent*>(e);
+    if (fileDropped && droppedFile(*drag->mimeData()).size()) drag->acceptProposedAction();
+    return true;
+  }
+  if (e->type() == QEvent::Drop) {
+    auto* drop = static_cast<QDropEvent*>(e);
+    const QString path = droppedFile(*drop->mimeData());
+    if (fileDropped && !path.isEmpty()) {
+      drop->acceptProposedAction();
+      fileDropped(path);
+    }
     return true;
   }
   return QOpenGLWindow::event(e);

@@ -7,11 +7,17 @@
 // objects while the context still lives.
 #include <QOpenGLWindow>
 #include <QTimer>
+#include <functional>
 #include <vector>
 
 #include "gui/viewport_controller.hpp"
 
+class QMimeData;
+
 namespace scorescope::gui {
+
+// The one local file a drag carries, or empty.
+QString droppedFile(const QMimeData& data);
 
 class ViewportWindow : public QOpenGLWindow {
  public:
@@ -31,6 +37,8 @@ class ViewportWindow : public QOpenGLWindow {
   void setAutoAnimate(bool on);
   // Times `frames` renders of the playing scene into an offscreen FBO (see ViewportController).
   std::vector<double> benchOffscreen(int frames);
+  // Called with the path of a single local file dropped on the plot (the main window opens it).
+  std::function<void(const QString&)> fileDropped;
 
  protected:
   void initializeGL() override;

@@ -17,6 +17,8 @@
 #include "gui/frame_builder.hpp"
 #include "gui/session.hpp"
 #include "gui/training_controller.hpp"
+#include "gui/viewport_flags.hpp"
+#include "io/scene_file.hpp"
 #include "io/model_file_io.hpp"
 #include "scorescope/presets.hpp"
 
@@ -493,6 +495,12 @@ class TestSession : public QObject {
     QTest::newRow("size") << QStringList{"--size", "10x10"} << "--size: expected WxH with W in [640, 8192]";
     QTest::newRow("screenshot onto a fifo") << QStringList{"--screenshot", "FIFO"} << "--screenshot: FIFO: is not a regular file";
     QTest::newRow("screenshot into a missing folder") << QStringList{"--screenshot", "/nonexistent/x.png"} << "--screenshot: /nonexistent/x.png: the directory";
+    QTest::newRow("bad scene file") << QStringList{"BADSCENE"} << "BADSCENE: sampled.particles: expected an integer in [1, 10000000], got 0";
+    QTest::newRow("lecture with a bad slide") << QStringList{"BADLECTURE"} << "BADLECTURE: scenes[0]: BADSCENE: sampled.particles: expected";
+    QTest::newRow("missing scene file") << QStringList{"/nonexistent/s.json"} << "/nonexistent/s.json:";
+    QTest::newRow("two scene files") << QStringList{"BADSCENE", "BADSCENE"} << "unexpected argument 'BADSCENE' after the scene file";
+    QTest::newRow("not a scene file") << QStringList{"--lesson", "2", "lesson2"} << "unexpected argument 'lesson2' (a scene or lecture .json file";
+    QTest::newRow("missing mixture file") << QStringList{"--target", "/nonexistent/m.json"} << "--target: /nonexistent/m.json";
   }
   void badViewportFlagsGetOneLineAndExitCode2() {
     QFETCH(QStringList, args);
@@ -510,6 +518,15 @@ class TestSession : public QObject {
     junk.close();
     args.replaceInStrings("NOTMODEL", notModel);
     message.replace("NOTMODEL", notModel);
+    const QString badScene = dir.filePath("bad.json"), badLecture = dir.filePath("lecture.json");
+    QFile scene(badScene), lecture(badLecture);
+    QVERIFY(scene.open(QIODevice::WriteOnly) && lecture.open(QIODevice::WriteOnly));
+    scene.write("{\"sampled\": {\"particles\": 0}}");
+    lecture.write("{\"format\": \"scorescope-lecture\", \"scenes\": [{\"file\": \"bad.json\"}]}");
+    scene.close();
+    lecture.close();
+    args.replaceInStrings("BADSCENE", badScene).replaceInStrings("BADLECTURE", badLecture);
+    message.replace("BADSCENE", badScene).replace("BADLECTURE", badLecture);
     QProcess app;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert("QT_QPA_PLATFORM", "offscreen");
@@ -523,6 +540,50 @@ class TestSession : public QObject {
     }
     QCOMPARE(lines.size(), 1);
     QVERIFY2(lines[0].startsWith("scorescope: " + message), qPrintable(lines[0]));
+  }
+
+  void aSceneFileIsTheSceneTheFlagsChange() {
+    QTemporaryDir dir;
+    Scene file;
+    file.sampled.lesson = Lesson::ReverseVsOde;
+    file.sampled.particles = 777;
+    file.display.camera.halfExtent = 2.5;
+    const QString path = dir.filePath("scene.json");
+    QCOMPARE(io::writeSceneFile(path, file, "Mine"), QString());
+    QString error;
+    std::optional<ViewportFlags> flags = parseViewportFlags({"scorescope", path, "--seed", "5"}, error);
+    QVERIFY2(flags, qPrintable(error));
+    QVERIFY(flags->fileScene == file);
+    QCOMPARE(flags->sceneFile, path);
+    QCOMPARE(flags->sceneTitle, QString("Mine"));
+    QCOMPARE(flags->scene.sampled.seed, std::uint64_t(5));
+    QCOMPARE(flags->scene.sampled.particles, 777);
+    QCOMPARE(flags->scene.display.camera.halfExtent, 2.5);
+
+    // A lecture opens on its first slide; a mixture file is a target, as for the commands.
+    const QString lecture = dir.filePath("lecture.json");
+    QFile l(lecture);
+    QVERIFY(l.open(QIODevice::WriteOnly));
+    l.write("{\"format\": \"scorescope-lecture\", \"title\": \"L\", \"scenes\": [{\"title\": \"One\", \"file\": \"scene.json\"}, {\"file\": \"scene.json\"}]}");
+    l.close();
+    flags = parseViewportFlags({"scorescope", lecture}, error);
+    QVERIFY2(flags, qPrintable(error));
+    QVERIFY(flags->lecture);
+    QCOMPARE(flags->lecture->slides.size(), std::size_t(2));
+    QCOMPARE(flags->lecture->slides[0].title, QString("One"));
+    QCOMPARE(flags->lecture->slides[1].title, QString("Mine"));
+    QVERIFY(flags->scene == file);
+    const QString mixture = dir.filePath("two.json");
+    QFile m(mixture);
+    QVERIFY(m.open(QIODevice::WriteOnly));
+    m.write("{\"components\": [{\"weight\": 0.8, \"mean\": [-2, 0], \"cov\": [[0.2, 0], [0, 0.2]]},"
+            " {\"weight\": 0.2, \"mean\": [2, 0], \"cov\": [[0.2, 0], [0, 0.2]], \"label\": 1}]}");
+    m.close();
+    flags = parseViewportFlags({"scorescope", "--target", mixture}, error);
+    QVERIFY2(flags, qPrintable(error));
+    QCOMPARE(flags->scene.sampled.target.source, TargetSource::Mixture);
+    QCOMPARE(flags->scene.sampled.target.components.size(), std::size_t(2));
+    QCOMPARE(flags->scene.sampled.target.components[1].label, 1);
   }
 
   void theForwardPaneShowsXtOfTheData() {
