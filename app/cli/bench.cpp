@@ -19,6 +19,7 @@
 #include "scorescope/presets.hpp"
 #include "scorescope/rng.hpp"
 #include "scorescope/samplers.hpp"
+#include "scorescope/score_model.hpp"
 #include "scorescope/score_training.hpp"
 #include "scorescope/time_grid.hpp"
 
@@ -187,6 +188,72 @@ int benchPfOde(const QStringList& args) {
   return 0;
 }
 
+// Median seconds of one PF-ODE Heun re-sampling of `x0` under the exact score of `target`.
+double medianPfOdeSeconds(const std::shared_ptr<const Target>& target, const Points& x0, const std::vector<double>& ts,
+                          int repeats, bool& finite) {
+  const ExactScore model(target, Process(ProcessKind::Vp));
+  samplePfOde(model, x0.topRows(std::min<Eigen::Index>(x0.rows(), 500)), ts, OdeMethod::Heun);  // warm-up
+  std::vector<double> seconds;
+  for (int r = 0; r < repeats; ++r) {
+    QElapsedTimer timer;
+    timer.start();
+    const Points x = samplePfOde(model, x0, ts, OdeMethod::Heun);
+    seconds.push_back(static_cast<double>(timer.nsecsElapsed()) * 1e-9);
+    finite = finite && x.allFinite();
+  }
+  return median(seconds);
+}
+
+// A point-set target against the mixture, timed back to back in one process: re-sampling after
+// a slider change is one PF-ODE run, and on a point set every step evaluates the exact
+// empirical score (a softmax over the data) instead of 8 Gaussians.
+int benchPointSet(const QStringList& args) {
+  QCommandLineParser parser;
+  parser.setApplicationDescription(
+      "scorescope bench pointset [options]: PF-ODE Heun re-sampling (VP, uniform grid to t_min) under the exact\n"
+      "score of a point-set target and of gmm8-ring, back to back, and their ratio.");
+  parser.addHelpOption();
+  parser.addOptions({{"target", "Point-set preset (default two-moons).", "NAME"},
+                     {"particles", "Particles (default 20000).", "N"},
+                     {"steps", "Heun steps (default 100).", "N"},
+                     {"repeats", "Timed runs of each target; the median is reported (default 5).", "N"},
+                     {"threads", "Worker threads (default: one per core).", "N"}});
+  if (int status = 0; !support::parse(parser, QStringList{QString()} + args, "bench", status)) return status;
+  QTextStream out(stdout);
+  OptionReader read(parser);
+  const int particles = static_cast<int>(read.integer("particles", 20000, 1, 10000000));
+  const int steps = static_cast<int>(read.integer("steps", 100, 1, 100000));
+  const int repeats = static_cast<int>(read.integer("repeats", 5, 1, 1000));
+  const long long threads = read.integer("threads", 0, 1, 256);
+  const QString name = parser.isSet("target") ? parser.value("target") : QStringLiteral("two-moons");
+  std::shared_ptr<const Target> pointSet(makePreset(name.toStdString()));
+  if (!read.failed() && (!pointSet || name == "gmm8-ring")) {
+    read.fail("--target: unknown point set '" + io::clip(name) + "'; expected one of " +
+              QString::fromStdString(presetNames()) + " other than gmm8-ring");
+  }
+  if (read.failed()) return fail(read.error());
+  setThreadCount(static_cast<int>(threads));
+
+  const Process process(ProcessKind::Vp);
+  const std::vector<double> ts = makeTimeGrid(process, steps, defaultTMin(process));
+  const Points x0 = samplePrior(process, particles, CounterRng(0));
+  bool finite = true;
+  const double mixture = medianPfOdeSeconds(std::shared_ptr<const Target>(makeGmm8Ring()), x0, ts, repeats, finite);
+  const double points = medianPfOdeSeconds(pointSet, x0, ts, repeats, finite);
+  if (!finite) {
+    QTextStream(stderr) << "scorescope bench: non-finite result" << Qt::endl;
+    return 1;
+  }
+  out << "PF-ODE Heun re-sampling, VP, " << particles << " particles, " << steps << " steps, " << threadCount()
+      << " threads, median of " << repeats << "\n\n";
+  out << QStringLiteral("%1 %2\n").arg("target", -40).arg("median s", 10);
+  out << QStringLiteral("%1 %2\n").arg("gmm8-ring (8 components)", -40).arg(mixture, 10, 'f', 4);
+  out << QStringLiteral("%1 %2\n").arg(QString::fromStdString(name.toStdString() + " (" + pointSet->describe() + ")"), -40)
+             .arg(points, 10, 'f', 4);
+  out << QStringLiteral("\nratio (point set / mixture time): %1x\n").arg(points / mixture, 0, 'f', 2);
+  return 0;
+}
+
 int benchTrain(const QStringList& args) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
@@ -276,7 +343,8 @@ int bench(const QStringList& args) {
   if (mode == "pfode") return benchPfOde(parserArgs);
   if (mode == "train") return benchTrain(parserArgs);
   if (mode == "quality") return benchQuality(parserArgs);
-  return fail("unknown mode '" + io::clip(mode) + "'; expected pfode (the default), train or quality");
+  if (mode == "pointset") return benchPointSet(parserArgs);
+  return fail("unknown mode '" + io::clip(mode) + "'; expected pfode (the default), train, quality or pointset");
 }
 
 }  // namespace scorescope::cli

@@ -23,6 +23,9 @@ class EmpiricalSet final : public Target {
 
   // Requires s > 0: the empirical p_0 has no density.
   FieldValues evaluate(const Points& x, double a, double s, FieldRequest request) const override;
+  // log p_t at the nodes (xs(c), ys(r)) of a grid, node r * xs.size() + c: the density heat map,
+  // by a factorisation over the axes (see empirical_field.hpp). Requires s > 0.
+  Eigen::VectorXd logDensityOnGrid(const Eigen::VectorXd& xs, const Eigen::VectorXd& ys, double a, double s) const;
   // The exact denoiser D(x) of the formula above.
   Points denoise(const Points& x, double a, double s) const;
   bool hasDensityAtZeroNoise() const override { return false; }

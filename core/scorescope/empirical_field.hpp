@@ -1,0 +1,60 @@
+#pragma once
+// The exact field of a point-set target, p_t = (1/N) sum_i N(y_i, s^2 I) with y_i = a x^(i),
+// at many particles: log p_t, its score, its Hessian and the class posterior, all functions of
+// the softmax weights w_i(x) = softmax_i(-|x - y_i|^2 / (2 s^2)).
+//
+// empiricalFieldReference is the plain O(particles x points) double loop, kept as the truth the
+// tests hold the fast version to. empiricalField gives the same numbers (to rounding) much
+// faster, by two exact devices applied to spatially sorted blocks of particles:
+//  - a cut-off: a point whose weight is provably below 1e-16 / N of the largest weight at every
+//    particle of the block is left out (all of them together are < 1e-16 of the softmax sum);
+//  - a Taylor expansion: with the block's centre c and y_i = m + r_i,
+//      -|x - y_i|^2 / (2 s^2) = -|x - m|^2 / (2 s^2) + e_i + (x - c).r_i / s^2,
+//    so the softmax sums are sum_i beta_i exp(u_i) g_i with u_i = (x - c).r_i / s^2 small when
+//    the block is small next to s^2 / |r|; exp(u) is replaced by its Taylor polynomial of an
+//    order chosen so that its relative error is below 2^-53 for every term (the error bound
+//    is in the .cpp). The sums then become two small matrix products and one exp per point
+//    per block instead of one exp per point per particle.
+// Each block takes whichever of the two kernels (direct softmax over the kept points, or the
+// expansion) a simple cost model says is cheaper; both are exact in the sense above.
+#include "scorescope/points.hpp"
+#include "scorescope/target.hpp"
+
+namespace scorescope {
+
+// The data of a point set: points (N x 2) and a label per point in 0..labelCount-1.
+struct PointSetView {
+  const Points& points;
+  const Labels& labels;
+  int labelCount = 1;
+};
+
+// Brute force: every particle against every point, logits as direct differences. Requires s > 0.
+FieldValues empiricalFieldReference(const PointSetView& data, const Points& x, double a, double s,
+                                    FieldRequest request);
+
+// What the fast evaluation did, for tests and benchmarks.
+struct EmpiricalFieldStats {
+  long long directParticles = 0;    // particles evaluated by the direct softmax
+  long long expandedParticles = 0;  // particles evaluated by the Taylor expansion
+  long long directPairs = 0;        // (particle, kept point) pairs of the direct softmax
+  long long droppedPairs = 0;       // (particle, point) pairs the cut-off left out
+  long long blocks = 0;
+  int maxOrder = -1;                // the highest Taylor order used
+};
+
+// The fast evaluation described above. Requires s > 0. `stats`, when given, is filled.
+FieldValues empiricalField(const PointSetView& data, const Points& x, double a, double s, FieldRequest request,
+                           EmpiricalFieldStats* stats = nullptr);
+
+// log p_t at the nodes (xs(c), ys(r)) of a grid, node r * xs.size() + c (the density heat map).
+// The kernel factorises over the axes, exp(-|x - y|^2 / (2 s^2)) = exp(-(x1 - y1)^2 / (2 s^2))
+// exp(-(x2 - y2)^2 / (2 s^2)), so the N x nodes sum is one matrix product of an N x rows and an
+// N x columns table of exps. Each table is shifted by its column's maximum; a node whose shifted
+// sum falls below 1e-200 (the two maxima belong to far-apart points, so underflowed terms could
+// matter) is evaluated by empiricalField instead. Elsewhere every term is exact to rounding
+// except those below ~1e-290, N of which are < 1e-16 of the sum. Requires s > 0.
+Eigen::VectorXd empiricalLogDensityOnGrid(const PointSetView& data, const Eigen::VectorXd& xs, const Eigen::VectorXd& ys,
+                                          double a, double s);
+
+}  // namespace scorescope

@@ -1,0 +1,522 @@
+#include "scorescope/empirical_field.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+#include <vector>
+
+namespace scorescope {
+namespace {
+
+// What each particle needs from its softmax: the statistics sum_i w_i g_i of the columns
+//   1 | r_x r_y (score, Hessian) | r_x^2 r_x r_y r_y^2 (Hessian) | one-hot label (posterior)
+// where r_i = y_i - m for a centre m near the points (centring keeps the Hessian's
+// E[r r^T] - E[r] E[r]^T free of cancellation).
+struct Columns {
+  Eigen::Index mean = -1, second = -1, label = -1, count = 1;
+  Columns(FieldRequest request, int labelCount) {
+    if (request.score || request.hessian) mean = std::exchange(count, count + 2);
+    if (request.hessian) second = std::exchange(count, count + 3);
+    if (request.classPosterior) label = std::exchange(count, count + labelCount);
+  }
+};
+
+FieldValues allocate(FieldRequest request, Eigen::Index n, int labelCount) {
+  FieldValues out;
+  if (request.logDensity) out.logDensity.resize(n);
+  if (request.score) out.score.resize(n, 2);
+  if (request.hessian) out.hessian.resize(n, 3);
+  if (request.classPosterior) out.classPosterior.resize(n, labelCount);
+  return out;
+}
+
+// Writes particle `row`'s fields from log sum_i exp(logit_i) and the normalised statistics
+// (stats(0) = 1) about the centre m.
+void finish(FieldValues& out, const Columns& cols, Eigen::Index row, const Eigen::Vector2d& xMinusM,
+            double logSum, const Eigen::Ref<const Eigen::RowVectorXd>& stats, double s, double logNormaliser) {
+  const double s2 = s * s;
+  if (out.logDensity.size()) out.logDensity(row) = logSum + logNormaliser;
+  if (cols.mean >= 0) {
+    const double mx = stats(cols.mean), my = stats(cols.mean + 1);
+    if (out.score.size()) {
+      // (a D(x) - x) / s^2 with a D(x) = m + E[r].
+      out.score(row, 0) = (mx - xMinusM.x()) / s2;
+      out.score(row, 1) = (my - xMinusM.y()) / s2;
+    }
+    if (out.hessian.size()) {
+      const double s4 = s2 * s2;
+      out.hessian(row, 0) = (stats(cols.second) - mx * mx - s2) / s4;
+      out.hessian(row, 1) = (stats(cols.second + 1) - mx * my) / s4;
+      out.hessian(row, 2) = (stats(cols.second + 2) - my * my - s2) / s4;
+    }
+  }
+  if (cols.label >= 0) out.classPosterior.row(row) = stats.segment(cols.label, out.classPosterior.cols());
+}
+
+// g_i of the columns above for the points `y` (already centred, K x 2) with labels `labels`.
+void fillColumns(const Columns& cols, const Eigen::MatrixX2d& r, const std::vector<int>& labels,
+                 Eigen::MatrixXd& g) {
+  const Eigen::Index k = r.rows();
+  g.setZero(k, cols.count);
+  g.col(0).setOnes();
+  if (cols.mean >= 0) g.middleCols(cols.mean, 2) = r;
+  if (cols.second >= 0) {
+    g.col(cols.second) = r.col(0).cwiseProduct(r.col(0));
+    g.col(cols.second + 1) = r.col(0).cwiseProduct(r.col(1));
+    g.col(cols.second + 2) = r.col(1).cwiseProduct(r.col(1));
+  }
+  if (cols.label >= 0) {
+    for (Eigen::Index i = 0; i < k; ++i) g(i, cols.label + labels[static_cast<std::size_t>(i)]) = 1.0;
+  }
+}
+
+// ---- the fast evaluation -------------------------------------------------------------------
+
+constexpr Eigen::Index kChunk = 64;  // particles per direct-softmax chunk (logits stay in cache)
+// Taylor orders up to this; beyond it the direct kernel is cheaper anyway.
+constexpr int kMaxOrder = 30;
+// The expansion is used only for rho <= kMaxRho: the polynomial's terms can be e^rho times
+// larger than the sum and the sum e^-rho times smaller than its leading term, so rounding is
+// amplified by at most e^(2 rho) ~ 55 (a few 1e-15 relative).
+constexpr double kMaxRho = 2.0;
+// Blocks are sized for rho <= 1: beyond it the order (and the cost per particle) climbs faster
+// than the blocks fill (measured: rho = 2 ran 8x slower than rho = 1 at t = 0.3-0.4, VP).
+constexpr double kMaxSizingRho = 1.0;
+
+struct Box {
+  double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+};
+
+// A dropped point has weight < e^-L = 1e-16 / N of the largest at every particle, so all
+// dropped points together weigh < 1e-16 of the softmax sum (see BlockEvaluator::candidates()).
+// Returns 2 s^2 L: the margin in squared distance beyond the nearest point.
+double cutoffSquared(double s, Eigen::Index points) {
+  return 2.0 * s * s * (16.0 * std::numbers::ln10 + std::log(static_cast<double>(points)));
+}
+
+double inverseFactorial(int k) {
+  double f = 1.0;
+  for (int i = 2; i <= k; ++i) f /= i;
+  return f;
+}
+
+// The smallest order p whose Taylor remainder is below 2^-53 relative for every term (see
+// BlockEvaluator::tryTaylor), or -1 when rho is too large.
+int taylorOrder(double rho) {
+  if (!(rho <= kMaxRho)) return -1;
+  const double amplify = std::exp(2.0 * rho);
+  double power = rho;  // rho^(p+1)
+  for (int p = 0; p <= kMaxOrder; ++p, power *= rho) {
+    if (power * inverseFactorial(p + 1) * amplify <= 0x1p-53) return p;
+  }
+  return -1;
+}
+
+Eigen::Index termCount(int order) { return (order + 1) * (order + 2) / 2; }
+
+// Costs in units of one direct (particle, point) pair: an exp and a dozen flops. A
+// multiply-add inside a matrix product costs ~1/25 of that, a monomial ~1/10.
+double directCost(double points, double particles, double columns) {
+  return particles * points * (1.0 + 0.04 * columns);
+}
+double taylorCost(double points, double particles, double terms, double columns) {
+  return points * (2.0 + 0.1 * terms + 0.04 * terms * columns) + particles * terms * (0.1 + 0.04 * columns);
+}
+
+class BlockEvaluator {
+ public:
+  BlockEvaluator(const PointSetView& data, const Eigen::MatrixX2d& y, const Points& x, double s,
+                 FieldRequest request, FieldValues& out)
+      : data_(data), y_(y), x_(x), s_(s), cols_(request, data.labelCount), out_(out) {
+    const double n = static_cast<double>(y.rows());
+    cutoff_ = cutoffSquared(s, y.rows());
+    logNormaliser_ = -std::log(n) - std::log(2.0 * std::numbers::pi * s * s);
+    for (int k = 0; k <= kMaxOrder; ++k) invFactorial_[k] = inverseFactorial(k);
+  }
+
+  // Evaluates the particles x(rows[0..count)).
+  void block(const Eigen::Index* rows, Eigen::Index count) {
+    ++stats_.blocks;
+    const Box box = boundingBox(rows, count);
+    candidates(box);
+    centre();
+    if (tryTaylor(rows, count, box)) {
+      stats_.expandedParticles += count;
+      stats_.droppedPairs += count * (y_.rows() - r_.rows());
+      return;
+    }
+    for (Eigen::Index begin = 0; begin < count; begin += kChunk) {
+      const Eigen::Index b = std::min(kChunk, count - begin);
+      if (count > kChunk) {  // each chunk gets its own, tighter, cut-off
+        candidates(boundingBox(rows + begin, b));
+        centre();
+      }
+      direct(rows + begin, b);
+      stats_.directParticles += b;
+      stats_.directPairs += b * r_.rows();
+      stats_.droppedPairs += b * (y_.rows() - r_.rows());
+    }
+  }
+
+  const EmpiricalFieldStats& stats() const { return stats_; }
+
+ private:
+  Box boundingBox(const Eigen::Index* rows, Eigen::Index count) const {
+    Box b{x_(rows[0], 0), x_(rows[0], 1), x_(rows[0], 0), x_(rows[0], 1)};
+    for (Eigen::Index j = 1; j < count; ++j) {
+      b.x0 = std::min(b.x0, x_(rows[j], 0));
+      b.x1 = std::max(b.x1, x_(rows[j], 0));
+      b.y0 = std::min(b.y0, x_(rows[j], 1));
+      b.y1 = std::max(b.y1, x_(rows[j], 1));
+    }
+    return b;
+  }
+
+  // The points that can matter anywhere in the box. For a point y: lo = its distance to the
+  // box, hi = its distance to the farthest corner. Every particle x in the box has a nearest
+  // point within min_i hi_i, so d_min(x)^2 <= minHi. A point with lo^2 > minHi + 2 s^2 L is at
+  // |x - y|^2 >= lo^2 > d_min(x)^2 + 2 s^2 L from every x in the box: its weight relative to the
+  // largest is exp(-(|x - y|^2 - d_min^2) / (2 s^2)) < e^-L.
+  void candidates(const Box& box) {
+    const Eigen::Index n = y_.rows();
+    lo_.resize(n);
+    double minHi = std::numeric_limits<double>::infinity();
+    for (Eigen::Index i = 0; i < n; ++i) {
+      const double px = y_(i, 0), py = y_(i, 1);
+      const double ox = std::max({box.x0 - px, px - box.x1, 0.0}), oy = std::max({box.y0 - py, py - box.y1, 0.0});
+      const double fx = std::max(px - box.x0, box.x1 - px), fy = std::max(py - box.y0, box.y1 - py);
+      lo_[static_cast<std::size_t>(i)] = ox * ox + oy * oy;
+      minHi = std::min(minHi, fx * fx + fy * fy);
+    }
+    keep_.clear();
+    const double limit = minHi + cutoff_;
+    for (Eigen::Index i = 0; i < n; ++i) {
+      if (lo_[static_cast<std::size_t>(i)] <= limit) keep_.push_back(i);
+    }
+  }
+
+  // Centres the kept points on their bounding box's centre m; r_i = y_i - m, and the g columns.
+  void centre() {
+    const Eigen::Index k = static_cast<Eigen::Index>(keep_.size());
+    r_.resize(k, 2);
+    labels_.resize(keep_.size());
+    for (Eigen::Index i = 0; i < k; ++i) {
+      r_.row(i) = y_.row(keep_[static_cast<std::size_t>(i)]);
+      labels_[static_cast<std::size_t>(i)] = data_.labels(keep_[static_cast<std::size_t>(i)]);
+    }
+    m_ = 0.5 * (r_.colwise().minCoeff() + r_.colwise().maxCoeff()).transpose();
+    r_.rowwise() -= m_.transpose();
+    radius_ = std::sqrt(r_.rowwise().squaredNorm().maxCoeff());
+    fillColumns(cols_, r_, labels_, g_);
+  }
+
+  // Softmax over the kept points for each particle: one exp per (particle, point).
+  void direct(const Eigen::Index* rows, Eigen::Index b) {
+    const double inv2s2 = 1.0 / (2.0 * s_ * s_);
+    rNorm_ = r_.rowwise().squaredNorm();
+    for (Eigen::Index j = 0; j < b; ++j) {
+      const double dx = x_(rows[j], 0) - m_.x(), dy = x_(rows[j], 1) - m_.y();
+      // -|d - r_i|^2 / (2 s^2) without the common -|d|^2: the terms left are of size |d| |r|,
+      // so far from the data (|d| >> |r|) the logits' differences keep full precision.
+      weight_ = (2.0 * (r_.col(0).array() * dx + r_.col(1).array() * dy) - rNorm_.array()) * inv2s2;
+      Eigen::Index best = 0;
+      const double peak = weight_.maxCoeff(&best);
+      weight_ = (weight_.array() - peak).exp();
+      const double total = weight_.sum();
+      stat_.noalias() = g_.transpose() * weight_;
+      stat_ /= total;
+      // log sum_i exp(-|d - r_i|^2 / (2 s^2)) = (that term at the best i) + log(total): the best
+      // term as a direct difference, so log p_t near the data does not inherit the rounding of
+      // |d|^2 / (2 s^2) (huge at small s).
+      const double ex = dx - r_(best, 0), ey = dy - r_(best, 1);
+      finish(out_, cols_, rows[j], Eigen::Vector2d(dx, dy), -(ex * ex + ey * ey) * inv2s2 + std::log(total),
+             stat_.transpose(), s_, logNormaliser_);
+    }
+  }
+
+  // For u = (x - c).r_i / s^2 with |u| <= rho, Taylor's remainder gives
+  //   |exp(u) - sum_{k<=p} u^k / k!| <= rho^(p+1) / (p+1)! e^rho <= eps exp(u),
+  //   eps = rho^(p+1) e^(2 rho) / (p+1)!,
+  // since exp(u) >= e^-rho. Every term beta_i exp(u_i) of the softmax sum Z is positive, so Z
+  // is off by at most eps Z, and a statistic sum_i beta_i exp(u_i) g_i by at most eps Z max|g|:
+  // the normalised statistics carry a relative error of at most 2 eps (eps <= 2^-53 here).
+  // Returns false (and does nothing) when the direct kernel would be cheaper.
+  bool tryTaylor(const Eigen::Index* rows, Eigen::Index b, const Box& box) {
+    const Eigen::Vector2d c(0.5 * (box.x0 + box.x1), 0.5 * (box.y0 + box.y1));
+    double delta = 0.0;  // the largest |x - c| in the block
+    for (Eigen::Index j = 0; j < b; ++j) {
+      delta = std::max(delta, std::hypot(x_(rows[j], 0) - c.x(), x_(rows[j], 1) - c.y()));
+    }
+    const double s2 = s_ * s_;
+    const double rho = radius_ * delta / s2;
+    const int p = taylorOrder(rho);
+    if (p < 0) return false;
+    const Eigen::Index terms = termCount(p);
+    const double k = static_cast<double>(r_.rows()), bb = static_cast<double>(b), gc = static_cast<double>(cols_.count);
+    if (taylorCost(k, bb, static_cast<double>(terms), gc) >= directCost(k, bb, gc)) return false;
+    stats_.maxOrder = std::max(stats_.maxOrder, p);
+
+    // beta_i = exp(e_i - max e), e_i = ((c - m).r_i - |r_i|^2 / 2) / s^2.
+    const Eigen::Vector2d cm = c - m_;
+    e_ = ((r_ * cm) - 0.5 * r_.rowwise().squaredNorm()) / s2;
+    const double top = e_.maxCoeff();
+    // Scaled so that |q_i| <= rho and |w_j| <= 1: u = w_j . q_i, with q_i = r_i delta / s^2 and
+    // w_j = (x_j - c) / delta.
+    const double scale = delta > 0.0 ? delta / s2 : 0.0;
+    // One column per point (and below per particle): the monomials are written contiguously.
+    source_.resize(terms, r_.rows());
+    for (Eigen::Index i = 0; i < r_.rows(); ++i) {
+      monomials(r_(i, 0) * scale, r_(i, 1) * scale, p, true, std::exp(e_(i) - top), source_.col(i));
+    }
+    moments_.noalias() = source_ * g_;  // terms x columns
+    target_.resize(terms, b);
+    const double inv = delta > 0.0 ? 1.0 / delta : 0.0;
+    for (Eigen::Index j = 0; j < b; ++j) {
+      monomials((x_(rows[j], 0) - c.x()) * inv, (x_(rows[j], 1) - c.y()) * inv, p, false, 1.0, target_.col(j));
+    }
+    sums_.noalias() = target_.transpose() * moments_;  // b x columns
+    for (Eigen::Index j = 0; j < b; ++j) {
+      const Eigen::Vector2d xm(x_(rows[j], 0) - m_.x(), x_(rows[j], 1) - m_.y());
+      const double z = sums_(j, 0);
+      finish(out_, cols_, rows[j], xm, -0.5 * xm.squaredNorm() / s2 + top + std::log(z), sums_.row(j) / z, s_,
+             logNormaliser_);
+    }
+    return true;
+  }
+
+  // weight * u^alpha v^beta (/ (alpha! beta!) when `factorials`) for alpha + beta <= p, in the
+  // order k = 0..p, alpha = k..0.
+  void monomials(double u, double v, int p, bool factorials, double weight, Eigen::Ref<Eigen::VectorXd> row) const {
+    double pu[kMaxOrder + 1], pv[kMaxOrder + 1];
+    pu[0] = pv[0] = 1.0;
+    for (int k = 1; k <= p; ++k) {
+      pu[k] = pu[k - 1] * u;
+      pv[k] = pv[k - 1] * v;
+    }
+    if (factorials) {
+      for (int k = 0; k <= p; ++k) {
+        pu[k] *= invFactorial_[k];
+        pv[k] *= invFactorial_[k];
+      }
+    }
+    Eigen::Index t = 0;
+    for (int k = 0; k <= p; ++k) {
+      for (int alpha = k; alpha >= 0; --alpha) row(t++) = weight * pu[alpha] * pv[k - alpha];
+    }
+  }
+
+  const PointSetView& data_;
+  const Eigen::MatrixX2d& y_;
+  const Points& x_;
+  double s_;
+  Columns cols_;
+  FieldValues& out_;
+  double cutoff_ = 0.0, logNormaliser_ = 0.0;
+  double invFactorial_[kMaxOrder + 1];
+  EmpiricalFieldStats stats_;
+  // Per-block scratch, reused.
+  std::vector<double> lo_;
+  std::vector<Eigen::Index> keep_;
+  std::vector<int> labels_;
+  Eigen::MatrixX2d r_;
+  Eigen::Vector2d m_ = Eigen::Vector2d::Zero();
+  double radius_ = 0.0;
+  Eigen::MatrixXd g_, sums_, source_, moments_, target_;
+  Eigen::VectorXd e_, rNorm_, weight_, stat_;
+};
+
+// The particles sorted into the cells of a uniform grid (counting sort), cell by cell: a cell's
+// particles are one block. Particles outside `region` go to its border cells.
+struct Blocks {
+  std::vector<Eigen::Index> order;
+  std::vector<Eigen::Index> start;  // block b is order[start[b] .. start[b+1])
+};
+
+Blocks sortIntoCells(const Points& x, Box region, double h) {
+  const Eigen::Index n = x.rows();
+  const double width = std::max(region.x1 - region.x0, 0.0), height = std::max(region.y1 - region.y0, 0.0);
+  // At most ~4 cells per particle: a finer grid only adds empty cells.
+  const double maxCells = 4.0 * static_cast<double>(n) + 64.0;
+  h = std::max({h, std::sqrt(width * height / maxCells), (width + height) / maxCells, 1e-300});
+  const auto nx = static_cast<Eigen::Index>(std::min(std::floor(width / h) + 1.0, maxCells));
+  const auto ny = static_cast<Eigen::Index>(std::min(std::floor(height / h) + 1.0, maxCells));
+  std::vector<Eigen::Index> cell(static_cast<std::size_t>(n));
+  std::vector<Eigen::Index> count(static_cast<std::size_t>(nx * ny + 1), 0);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    const double fx = std::clamp((x(j, 0) - region.x0) / h, 0.0, static_cast<double>(nx - 1));
+    const double fy = std::clamp((x(j, 1) - region.y0) / h, 0.0, static_cast<double>(ny - 1));
+    const double id = std::isfinite(fx) && std::isfinite(fy) ? std::floor(fy) * static_cast<double>(nx) + std::floor(fx) : 0.0;
+    cell[static_cast<std::size_t>(j)] = static_cast<Eigen::Index>(id);
+    ++count[static_cast<std::size_t>(cell[static_cast<std::size_t>(j)]) + 1];
+  }
+  Blocks blocks;
+  for (std::size_t c = 1; c < count.size(); ++c) {
+    if (count[c] > 0) blocks.start.push_back(count[c - 1]);
+    count[c] += count[c - 1];
+  }
+  blocks.start.push_back(n);
+  blocks.order.resize(static_cast<std::size_t>(n));
+  std::vector<Eigen::Index> next(count.begin(), count.end() - 1);
+  for (Eigen::Index j = 0; j < n; ++j) blocks.order[static_cast<std::size_t>(next[static_cast<std::size_t>(cell[static_cast<std::size_t>(j)])]++)] = j;
+  return blocks;
+}
+
+}  // namespace
+
+FieldValues empiricalFieldReference(const PointSetView& data, const Points& x, double a, double s,
+                                    FieldRequest request) {
+  if (!(s > 0.0)) throw std::invalid_argument("empiricalFieldReference(): expected s > 0");
+  const Eigen::Index n = x.rows(), count = data.points.rows();
+  const Columns cols(request, data.labelCount);
+  FieldValues out = allocate(request, n, data.labelCount);
+  const double logNormaliser = -std::log(static_cast<double>(count)) - std::log(2.0 * std::numbers::pi * s * s);
+  const double inv2s2 = 1.0 / (2.0 * s * s);
+  const Eigen::MatrixX2d y = a * data.points;
+  std::vector<int> labels(static_cast<std::size_t>(count));
+  for (Eigen::Index i = 0; i < count; ++i) labels[static_cast<std::size_t>(i)] = data.labels(i);
+  Eigen::MatrixX2d r(count, 2);
+  Eigen::MatrixXd g;
+  Eigen::VectorXd logit(count);
+  for (Eigen::Index j = 0; j < n; ++j) {
+    // Centred on the particle's nearest point y_b: with d = x - y_b and r_i = y_i - y_b,
+    //   -|d - r_i|^2 = -|d|^2 + (2 d.r_i - |r_i|^2),
+    // where -|d|^2 is common to all i and the rest is small for every point that carries
+    // weight, so the logits' differences are exact to rounding near and far from the data.
+    Eigen::Index nearest = 0;
+    (y.rowwise() - x.row(j)).rowwise().squaredNorm().minCoeff(&nearest);
+    r = y.rowwise() - y.row(nearest);
+    const Eigen::Vector2d d = x.row(j).transpose() - y.row(nearest).transpose();
+    for (Eigen::Index i = 0; i < count; ++i) {
+      logit(i) = (2.0 * (d.x() * r(i, 0) + d.y() * r(i, 1)) - (r(i, 0) * r(i, 0) + r(i, 1) * r(i, 1))) * inv2s2;
+    }
+    const double peak = logit.maxCoeff();
+    const Eigen::VectorXd w = (logit.array() - peak).exp();
+    const double total = w.sum();
+    fillColumns(cols, r, labels, g);
+    const Eigen::RowVectorXd stats = (w.transpose() * g) / total;
+    finish(out, cols, j, d, -d.squaredNorm() * inv2s2 + peak + std::log(total), stats, s, logNormaliser);
+  }
+  return out;
+}
+
+FieldValues empiricalField(const PointSetView& data, const Points& x, double a, double s, FieldRequest request,
+                           EmpiricalFieldStats* stats) {
+  if (!(s > 0.0)) throw std::invalid_argument("empiricalField(): expected s > 0");
+  const Eigen::Index n = x.rows();
+  FieldValues out = allocate(request, n, data.labelCount);
+  if (stats) *stats = {};
+  if (n == 0) return out;
+  const Eigen::MatrixX2d y = a * data.points;
+  const Eigen::Index count = y.rows();
+
+  // The grid's cell size. The expansion works when a block's rho = R delta / s^2 is O(1) (R:
+  // the points' radius, delta: the block's half-diagonal), i.e. for cells of side
+  // sqrt(2) rho s^2 / R; it pays when those cells hold many particles. The side whose
+  // estimated cost per particle is lowest wins, against the direct softmax with cells sized
+  // for the cut-off (side ~ s, the softmax's scale, with enough particles to share the
+  // O(N) candidate pass).
+  const Eigen::Vector2d lo = y.colwise().minCoeff(), hi = y.colwise().maxCoeff();
+  const double radius = 0.5 * (hi - lo).norm();
+  Box region{x.col(0).minCoeff(), x.col(1).minCoeff(), x.col(0).maxCoeff(), x.col(1).maxCoeff()};
+  const double margin = 10.0 * s + 1e-9;
+  region.x0 = std::max(region.x0, lo.x() - margin);
+  region.y0 = std::max(region.y0, lo.y() - margin);
+  region.x1 = std::min(region.x1, hi.x() + margin);
+  region.y1 = std::min(region.y1, hi.y() + margin);
+  if (!(region.x0 <= region.x1)) region.x0 = region.x1 = 0.5 * (lo.x() + hi.x());
+  if (!(region.y0 <= region.y1)) region.y0 = region.y1 = 0.5 * (lo.y() + hi.y());
+  const double area = std::max((region.x1 - region.x0) * (region.y1 - region.y0), 1e-300);
+  const double perParticle = area / static_cast<double>(n);
+  const auto points = static_cast<double>(count);
+  const auto columns = static_cast<double>(Columns(request, data.labelCount).count);
+  double side = std::max(std::min(s, std::sqrt(64.0 * perParticle)), std::sqrt(16.0 * perParticle));
+  // The cut-off keeps roughly the points within its radius (+ a cell) of a particle.
+  const double reach = std::sqrt(cutoffSquared(s, count)) + side;
+  double best = directCost(std::min(points, points * reach * reach / std::max(radius * radius, 1e-300)), 1.0, columns);
+  for (double rho = 1.0 / 16.0; radius > 0.0 && rho <= kMaxSizingRho; rho *= 2.0) {
+    const double cell = std::sqrt(2.0) * rho * s * s / radius;
+    const double particles = std::max(1.0, cell * cell / perParticle);
+    const double cost = taylorCost(points, particles, static_cast<double>(termCount(taylorOrder(rho))), columns) / particles;
+    if (cost < best) {
+      best = cost;
+      side = cell;
+    }
+  }
+  const Blocks blocks = sortIntoCells(x, region, side);
+  const PointSetView view = data;
+  const auto blockCount = static_cast<std::ptrdiff_t>(blocks.start.size()) - 1;
+
+  // Small batches stay on one thread: waking the team costs more than the work.
+#pragma omp parallel if (n > kChunk && n * count >= 65536)
+  {
+    BlockEvaluator evaluator(view, y, x, s, request, out);
+#pragma omp for schedule(dynamic, 1)
+    for (std::ptrdiff_t b = 0; b < blockCount; ++b) {
+      const auto begin = static_cast<std::size_t>(blocks.start[static_cast<std::size_t>(b)]);
+      const Eigen::Index size = blocks.start[static_cast<std::size_t>(b) + 1] - blocks.start[static_cast<std::size_t>(b)];
+      evaluator.block(blocks.order.data() + begin, size);
+    }
+    if (stats) {
+#pragma omp critical
+      {
+        const EmpiricalFieldStats& mine = evaluator.stats();
+        stats->directParticles += mine.directParticles;
+        stats->expandedParticles += mine.expandedParticles;
+        stats->directPairs += mine.directPairs;
+        stats->droppedPairs += mine.droppedPairs;
+        stats->blocks += mine.blocks;
+        stats->maxOrder = std::max(stats->maxOrder, mine.maxOrder);
+      }
+    }
+  }
+  return out;
+}
+
+Eigen::VectorXd empiricalLogDensityOnGrid(const PointSetView& data, const Eigen::VectorXd& xs, const Eigen::VectorXd& ys,
+                                          double a, double s) {
+  if (!(s > 0.0)) throw std::invalid_argument("empiricalLogDensityOnGrid(): expected s > 0");
+  const Eigen::Index columns = xs.size(), rows = ys.size(), count = data.points.rows();
+  const double inv2s2 = 1.0 / (2.0 * s * s);
+  // exp(-(node - a x_i)^2 / (2 s^2) - peak) along one axis: N x nodes, and each node's peak.
+  auto axisTable = [&](const Eigen::VectorXd& nodes, Eigen::Index axis, Eigen::VectorXd& peak) {
+    Eigen::MatrixXd table(count, nodes.size());
+    peak.resize(nodes.size());
+    for (Eigen::Index c = 0; c < nodes.size(); ++c) {
+      auto column = table.col(c).array();
+      column = -(nodes(c) - a * data.points.col(axis).array()).square() * inv2s2;
+      peak(c) = column.maxCoeff();
+      column = (column - peak(c)).exp();
+    }
+    return table;
+  };
+  Eigen::VectorXd peakX, peakY;
+  const Eigen::MatrixXd ex = axisTable(xs, 0, peakX), ey = axisTable(ys, 1, peakY);
+  const Eigen::MatrixXd sums = ey.transpose() * ex;  // rows x columns
+  const double logNormaliser = -std::log(static_cast<double>(count)) - std::log(2.0 * std::numbers::pi * s * s);
+  Eigen::VectorXd out(rows * columns);
+  std::vector<Eigen::Index> lost;
+  for (Eigen::Index r = 0; r < rows; ++r) {
+    for (Eigen::Index c = 0; c < columns; ++c) {
+      const double sum = sums(r, c);
+      if (sum >= 1e-200) {
+        out(r * columns + c) = peakX(c) + peakY(r) + std::log(sum) + logNormaliser;
+      } else {
+        lost.push_back(r * columns + c);
+      }
+    }
+  }
+  if (!lost.empty()) {
+    Points nodes(static_cast<Eigen::Index>(lost.size()), 2);
+    for (std::size_t k = 0; k < lost.size(); ++k) {
+      nodes.row(static_cast<Eigen::Index>(k)) << xs(lost[k] % columns), ys(lost[k] / columns);
+    }
+    const Eigen::VectorXd direct = empiricalField(data, nodes, a, s, {.logDensity = true}).logDensity;
+    for (std::size_t k = 0; k < lost.size(); ++k) out(lost[k]) = direct(static_cast<Eigen::Index>(k));
+  }
+  return out;
+}
+
+}  // namespace scorescope
