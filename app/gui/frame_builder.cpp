@@ -297,14 +297,15 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
                    camera.centreY + halfExtent});
     fillPane(session, scene, pane, static_cast<std::size_t>(i));
     scaleFrameForUi(pane.frame, uiScale_);
-    fillLegend(session, scene, pane, static_cast<std::size_t>(i));
   }
   // A guidance sweep (or exact beside learned) compares magnitudes across panes: one scale.
-  makePaneArrows(scene.display, scene.sampled.lesson == Lesson::Guidance && n > 1);
+  makePaneArrows(scene.sampled.lesson == Lesson::Guidance && n > 1);
+  // The legend names the arrows' colour scale, known once every pane's arrows are made.
+  for (int i = 0; i < n; ++i) fillLegend(session, scene, panes_[i], static_cast<std::size_t>(i));
   return panes_;
 }
 
-void FrameBuilder::makePaneArrows(const DisplayScene& display, bool shared) {
+void FrameBuilder::makePaneArrows(bool shared) {
   double scale = 0.0;
   if (shared) {
     for (const Pane& p : panes_) {
@@ -319,6 +320,7 @@ void FrameBuilder::makePaneArrows(const DisplayScene& display, bool shared) {
     style.length = pane.arrowKey.trueLength ? render::ArrowLength::TrueLength : render::ArrowLength::Normalised;
     style.gain = pane.arrowKey.gain;
     style.colourScale = scale;
+    if (scale > 0.0) pane.arrowMaxScore = scale;  // the legend shows the shared scale
     pane.arrows = render::makeArrows(pane.arrowNodes, pane.arrowField.col(0).data(), pane.arrowField.col(1).data(), style);
     render::ArrowLayer a;
     a.arrows = pane.arrows.data();

@@ -154,7 +154,7 @@ class FrameBuilder {
   const Tilted& tilted(const ScenePlan& plan, int label, double gamma);
   void fillTilted(const Session& session, const Scene& scene, Pane& pane, std::size_t index);
   // Arrows of every pane from its field, with one colour scale when `shared`.
-  void makePaneArrows(const DisplayScene& display, bool shared);
+  void makePaneArrows(bool shared);
   static void fillError(Pane& pane, const ErrorKey& key);
   // Lesson 4's likelihood map of the pane's score (from the session's cache; none while computing).
   static void fillLikelihood(const Session& session, const Scene& scene, Pane& pane, std::size_t index);

@@ -649,6 +649,8 @@ class TestSession : public QObject {
     QCOMPARE(big.lines.size(), one.lines.size());
     for (std::size_t i = 0; i < one.underlays.size(); ++i) QCOMPARE(big.underlays[i].widthPx, 2.5f * one.underlays[i].widthPx);
     for (std::size_t i = 0; i < one.lines.size(); ++i) QCOMPARE(big.lines[i].widthPx, 2.5f * one.lines[i].widthPx);
+  }
+
   void arrowsCoverEveryPaneEdgeToEdgeWithSquareCells() {
     auto check = [](const Pane& pane, int along) {
       const render::WorldRect v = pane.view.visibleRect();

@@ -286,7 +286,10 @@ class TestViewport : public QObject {
     drag(r.center(), {r.right() + 40, r.center().y()});
     QCOMPARE(session().scene().display.arrowGrid, 64);
     frame();
-    QCOMPARE(panes().front().arrows.size(), std::size_t(64 * 64));
+    // 64 square cells along the pane's longer side, as many as fit along the other.
+    const ArrowKey& key = panes().front().arrowKey;
+    QCOMPARE(std::max(key.columns, key.rows), 64);
+    QCOMPARE(panes().front().arrows.size(), std::size_t(key.columns * key.rows));
   }
 
   void clickingALessonSwitchesIt() {
