@@ -73,6 +73,16 @@ bool readInt(const QCommandLineParser& parser, const QString& name, long long lo
   return false;
 }
 
+// Reads a number flag in [lo, hi]; false (with `error` naming the flag) when it is not one.
+bool readNumber(const QCommandLineParser& parser, const QString& name, double lo, double hi, double& out,
+                QString& error) {
+  bool ok = false;
+  out = parser.value(name).toDouble(&ok);
+  if (ok && out >= lo && out <= hi) return true;
+  error = QStringLiteral("--%1: expected a number in [%2, %3], got '%4'").arg(name).arg(lo).arg(hi).arg(io::clip(parser.value(name)));
+  return false;
+}
+
 // A flag that only means something in some lessons.
 bool inLesson(const QCommandLineParser& parser, const QString& name, Lesson lesson, std::initializer_list<Lesson> lessons,
               QString& error) {
@@ -258,14 +268,8 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
     if (!readInt(parser, "class", 0, kMaxLabel, v, error)) return error;
     x.guidance.label = static_cast<int>(v);
   }
-  if (parser.isSet("scale")) {
-    bool ok = false;
-    const double scale = parser.value("scale").toDouble(&ok);
-    if (!ok || !(scale >= kMinCfgW && scale <= kMaxGuidanceScale)) {
-      return QStringLiteral("--scale: expected a number in [%1, %2], got '%3'")
-          .arg(kMinCfgW).arg(kMaxGuidanceScale).arg(io::clip(parser.value("scale")));
-    }
-    x.guidance.scale = scale;
+  if (parser.isSet("scale") && !readNumber(parser, "scale", kMinCfgW, kMaxGuidanceScale, x.guidance.scale, error)) {
+    return error;
   }
   if (parser.isSet("sweep")) x.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
   if (parser.isSet("contours")) s.display.layers.contours = true;
@@ -330,12 +334,8 @@ QString applyRunFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
     }
   }
   if (parser.isSet("ui-scale")) {
-    bool ok = false;
-    const double scale = parser.value("ui-scale").toDouble(&ok);
-    if (!ok || !(scale >= kMinUiScale && scale <= kMaxUiScale)) {
-      return QStringLiteral("--ui-scale: expected a number in [%1, %2], got '%3'")
-          .arg(kMinUiScale).arg(kMaxUiScale).arg(io::clip(parser.value("ui-scale")));
-    }
+    double scale = 0.0;
+    if (!readNumber(parser, "ui-scale", kMinUiScale, kMaxUiScale, scale, error)) return error;
     flags.uiScale = static_cast<float>(scale);
   }
   long long frames = 0;
