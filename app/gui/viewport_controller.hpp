@@ -83,9 +83,12 @@ class ViewportController {
 
  private:
   enum class Drag { None, Pan, Handle, PendingClick };
-  void drawOverlay();
-  // The update rule on show and its numbers, boxed in the top-left corner of the canvas.
-  void drawEquationOverlay();
+  // The update rule on show and its numbers, boxed in the top-left corner of the canvas: laid
+  // out first so the panes' legends and charts can keep clear of it, drawn last.
+  struct EquationBox;  // in the .cpp: its geometry is ImGui's
+  EquationBox layoutEquationOverlay() const;
+  void drawOverlay(const EquationBox& equations);
+  void drawEquationOverlay(const EquationBox& box);
   int handleAt(QPointF pos) const;
   const Pane* paneAt(QPointF pos) const;
   glm::dvec2 toWorld(const Pane& pane, QPointF pos) const;
