@@ -645,6 +645,7 @@ void FrameBuilder::fillLegend(const Session& session, const Scene& scene, Pane& 
   in.trueArrowLength = scene.display.trueArrowLength;
   in.arrowGain = scene.display.arrowGain;
   in.maxScore = pane.arrowMaxScore;
+  if (showsTiltedLaw(scene)) in.arrowField = "∇ log Zₜ";
   pane.legend = makeLegend(in);
 }
 

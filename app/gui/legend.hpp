@@ -45,7 +45,8 @@ struct LegendInput {
   bool arrows = false;        // score arrows drawn
   bool trueArrowLength = false;
   double arrowGain = 0.0;     // true length: data units per unit of |score|
-  double maxScore = 0.0;      // the largest |score| over the arrow grid (brightest colour)
+  double maxScore = 0.0;      // the largest |field| over the arrow grid (brightest colour)
+  std::string arrowField = "score";  // what the arrows show, in the legend's words
 };
 
 // The class palette repeats after this many colours; more classes are named as a range.

@@ -488,6 +488,7 @@ class TestSession : public QObject {
     QVERIFY2(pane.caption.find("tilted law q₀") != std::string::npos, pane.caption.c_str());
     QVERIFY2(pane.caption.find("sliced W1 guided samples to q₀") != std::string::npos, pane.caption.c_str());
     QVERIFY(!pane.arrows.empty());  // grad log Z_t is not zero at gamma = 3
+    QVERIFY2(pane.legend.text().find("arrow: ∇ log Zₜ direction") != std::string::npos, pane.legend.text().c_str());
     QVERIFY(!pane.density.empty() && *std::max_element(pane.density.begin(), pane.density.end()) > 0.99f);
   }
 
