@@ -28,12 +28,11 @@ struct ViewportFlags {
   LearnedModels models;      // --model, --classifier
   long long trainSteps = 0;  // > 0: train the score network this many steps before the first frame
   float uiScale = 0.0f;      // --ui-scale in [1, 3]; 0: not given (the remembered preference)
+  bool panelsHidden = false;  // --no-panels
 };
 
 // Parses QCoreApplication::arguments() (the program name first); nullopt with `error` set on a
 // bad flag.
 std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QString& error);
-// The text of --help.
-QString viewportHelp();
 
 }  // namespace scorescope::gui
