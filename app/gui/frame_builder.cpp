@@ -166,7 +166,11 @@ std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} :
 
 std::string captionOf(const Session& session, const Scene& scene, std::size_t index) {
   if (scene.sampled.lesson == Lesson::LearnScore) {
-    if (index != 0 || !session.scoreTraining().hasModel()) return {};
+    if (index != 0) return {};
+    if (!session.scoreTraining().hasModel()) {
+      return session.scoreTraining().state() == TrainingState::Running ? "training s_θ ..."
+                                                                       : "press Start (Lesson panel) to train s_θ live on this target";
+    }
     return "colour: σₜ |s_θ − ∇ log pₜ|\nlog scale: " + fmt("%.3g", kErrorScaleLow) + " dark .. " +
            fmt("%.3g", kErrorScaleHigh) + " bright";
   }
