@@ -155,7 +155,7 @@ int nll(const QStringList& args) {
   return 0;
 }
 
-const QStringList kCommands{"sample", "train", "forward", "score", "nll", "bench"};
+const QStringList kCommands{"sample", "train", "forward", "score", "nll", "bench", "render"};
 const QStringList kHelp{"help", "--help", "-h"};
 
 int usage() {
@@ -169,7 +169,8 @@ int usage() {
            "  forward  noise data samples to time t\n"
            "  score    exact (or learned) score grad log p_t at given points\n"
            "  nll      PF-ODE negative log-likelihood at given points\n"
-           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n\n"
+           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n"
+           "  render   export a scene file as MP4, GIF or PNG frames without a display\n\n"
            "scorescope <command> --help lists the command's options and defaults.\n";
   out().flush();
   return 0;

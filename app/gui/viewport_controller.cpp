@@ -20,6 +20,7 @@
 #include "gui/overlay_text.hpp"
 #include "gui/number_text.hpp"
 #include "render/colormap.hpp"
+#include "render/offscreen_target.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
@@ -157,7 +158,30 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
                                                     : std::min(0.1, static_cast<double>(now - lastTickNs_) * 1e-9);
   lastTickNs_ = now;
   session_.tick(seconds);
+  draw(widthPx, heightPx, devicePixelRatio, paintClock);
+  if (settleFrames_ > 0) --settleFrames_;
+  lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
+  frameMsSmoothed_ = frameMsSmoothed_ == 0.0 ? lastPaintSeconds_ * 1e3
+                                             : 0.9 * frameMsSmoothed_ + 0.1 * lastPaintSeconds_ * 1e3;
+}
 
+void ViewportController::renderExportFrame(render::OffscreenTarget& target, double advanceSeconds) {
+  session_.tick(advanceSeconds);
+  // A frame must not depend on how fast the machine is: the runs it shows are finished and
+  // applied first, and a frame that started a likelihood map is drawn again once it is there.
+  session_.waitForRuns();
+  QElapsedTimer clock;
+  for (int pass = 0; pass < 3; ++pass) {
+    clock.start();
+    target.bind();
+    draw(target.width(), target.height(), 1.0f, clock);
+    target.release();
+    if (!session_.likelihoodMaps().computing()) break;
+    session_.waitForRuns();
+  }
+}
+
+void ViewportController::draw(int widthPx, int heightPx, float devicePixelRatio, const QElapsedTimer& paintClock) {
   layout_ = CanvasLayout{widthPx, heightPx, uiScale_, panelsHidden_};
   frames_.setUiScale(uiScale_);
   const int h = heightPx;
@@ -170,19 +194,13 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   std::vector<Pane>& panes = frames_.build(session_, layout_.canvasWidth(), canvasH);
   lastBuildSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
   const render::Rgba8 bg = render::FrameData{}.background;
-  QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
-  gl->glClearColor(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f);
-  gl->glClear(GL_COLOR_BUFFER_BIT);
+  render::clearAll(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f);
   // The panel strips get their background from a scissored clear (a memset for a software
   // rasteriser) instead of ImGui's blended window quads: the panels draw without background.
   const auto px = [dpr](int v) { return static_cast<int>(std::lround(static_cast<float>(v) * dpr)); };
-  gl->glEnable(GL_SCISSOR_TEST);
-  gl->glClearColor(kPanelColour[0], kPanelColour[1], kPanelColour[2], 1.0f);
-  gl->glScissor(0, 0, px(layout_.canvasLeft()), px(h));
-  gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glScissor(px(layout_.canvasLeft()), 0, px(layout_.canvasWidth()), px(layout_.timelineHeight()));
-  gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glDisable(GL_SCISSOR_TEST);
+  render::clearRect(kPanelColour[0], kPanelColour[1], kPanelColour[2], 0, 0, px(layout_.canvasLeft()), px(h));
+  render::clearRect(kPanelColour[0], kPanelColour[1], kPanelColour[2], px(layout_.canvasLeft()), 0,
+                    px(layout_.canvasWidth()), px(layout_.timelineHeight()));
   for (const Pane& pane : panes) {
     render::TargetRect rect;
     // GL's y runs up from the bottom of the window, below which lies the timeline strip.
@@ -197,10 +215,6 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   drawOverlay(equations);
   drawEquationOverlay(equations);
   bridge_.render();
-  if (settleFrames_ > 0) --settleFrames_;
-  lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
-  frameMsSmoothed_ = frameMsSmoothed_ == 0.0 ? lastPaintSeconds_ * 1e3
-                                             : 0.9 * frameMsSmoothed_ + 0.1 * lastPaintSeconds_ * 1e3;
 }
 
 std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, int heightPx) {

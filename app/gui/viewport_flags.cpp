@@ -118,7 +118,8 @@ QString applyComparisonFlags(const QCommandLineParser& parser, SampledScene& x) 
   return {};
 }
 
-// A model file of the expected role, or null with `error` naming the flag.
+}  // namespace
+
 std::shared_ptr<const TrainedNetwork> readModelFlag(const QCommandLineParser& parser, const QString& name,
                                                     NetworkRole role, QString& error) {
   QString problem;
@@ -135,6 +136,8 @@ std::shared_ptr<const TrainedNetwork> readModelFlag(const QCommandLineParser& pa
   }
   return network;
 }
+
+namespace {
 
 QString applyModelFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
   QString error;
