@@ -1,7 +1,9 @@
 #include "scorescope/empirical_field.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <cstring>
 #include <numbers>
 #include <limits>
 #include <stdexcept>
@@ -72,6 +74,121 @@ void fillColumns(const Columns& cols, const Eigen::MatrixX2d& r, const std::vect
     for (Eigen::Index i = 0; i < k; ++i) g(i, cols.label + labels[static_cast<std::size_t>(i)]) = 1.0;
   }
 }
+
+
+// ---- the direct softmax's inner loops ------------------------------------------------------
+// One exp per (particle, kept point) is the direct kernel's whole cost, and a library exp is
+// scalar. exp4 is an exp on four doubles written with GCC vector extensions, so the same code
+// compiles to SSE2 pairs in the baseline build and to AVX2 + FMA registers in the clone chosen
+// at run time when the CPU has them.
+// exp4 and the bodies below are always inlined into the two kernels, never called across the
+// SSE2 / AVX calling conventions, so GCC's note that a 32-byte vector argument's ABI differs
+// between them does not apply (GCC reports it at the end of the file, hence no pop).
+#pragma GCC diagnostic ignored "-Wpsabi"
+using Vec4 = double __attribute__((vector_size(32)));
+using Vec4i = long long __attribute__((vector_size(32)));
+
+// exp(x) for x <= 0, within a unit in the last place (measured against std::exp over 16M
+// arguments in [-708, 0], both builds: at most 1 ulp apart). x = k ln 2 + r with k = round(x / ln 2), |r| <= ln 2 / 2 (ln 2 split in a high part
+// with trailing zeros, so k ln2_hi is exact, and a low part); exp(r) by its Taylor polynomial
+// of degree 13, whose remainder |r|^14 / 14! < 5e-18 is below 2^-57 relative; 2^k is added to
+// the exponent bits. Below -708 (where 2^k would leave the normal range) the result is 0: such
+// a term is < 1e-307 of the softmax's largest term (which is 1), N of them far below 1e-16.
+[[gnu::always_inline]] inline Vec4 exp4(Vec4 x) {
+  constexpr double shifter = 0x1.8p52;  // adding it rounds to an integer, held in the low bits
+  const Vec4 xc = x < -708.0 ? Vec4{} - 708.0 : x;
+  const Vec4 kShifted = xc * std::numbers::log2e + shifter;
+  const Vec4 k = kShifted - shifter;
+  const Vec4 r = (xc - k * 0x1.62e42feep-1) - k * 0x1.a39ef35793c76p-33;
+  // Horner from 1/13! down to 1/0!.
+  Vec4 p = r * (1.0 / 6227020800.0) + 1.0 / 479001600.0;
+  p = p * r + 1.0 / 39916800.0;
+  p = p * r + 1.0 / 3628800.0;
+  p = p * r + 1.0 / 362880.0;
+  p = p * r + 1.0 / 40320.0;
+  p = p * r + 1.0 / 5040.0;
+  p = p * r + 1.0 / 720.0;
+  p = p * r + 1.0 / 120.0;
+  p = p * r + 1.0 / 24.0;
+  p = p * r + 1.0 / 6.0;
+  p = p * r + 0.5;
+  p = p * r + 1.0;
+  p = p * r + 1.0;
+  const Vec4i exponent = ((Vec4i)kShifted - (Vec4i)(Vec4{} + shifter)) << 52;
+  const Vec4 result = (Vec4)((Vec4i)p + exponent);
+  return x < -708.0 ? Vec4{} : result;
+}
+
+// The kept points of a chunk in the layout the loops read: columns padded to a multiple of 4
+// with points whose logit is -inf (weight exactly 0).
+struct PaddedPoints {
+  std::vector<double> rx, ry, norm;  // r_i and |r_i|^2
+  Eigen::Index count = 0, padded = 0;
+};
+
+// For one particle at d = x - m: the logits l_i = (2 d.r_i - |r_i|^2) / (2 s^2) into w, their
+// maximum and its first index.
+[[gnu::always_inline]] inline void logitsBody(const PaddedPoints& pts, double dx, double dy, double inv2s2, double* w,
+                                              double& peak, Eigen::Index& best) {
+  Vec4 top = Vec4{} - std::numeric_limits<double>::infinity();
+  const double tx = 2.0 * dx * inv2s2, ty = 2.0 * dy * inv2s2, tn = inv2s2;
+  for (Eigen::Index i = 0; i < pts.padded; i += 4) {
+    Vec4 rx, ry, rn;
+    std::memcpy(&rx, pts.rx.data() + i, sizeof rx);
+    std::memcpy(&ry, pts.ry.data() + i, sizeof ry);
+    std::memcpy(&rn, pts.norm.data() + i, sizeof rn);
+    const Vec4 l = rx * tx + ry * ty - rn * tn;
+    std::memcpy(w + i, &l, sizeof l);
+    top = l > top ? l : top;
+  }
+  peak = std::max(std::max(top[0], top[1]), std::max(top[2], top[3]));
+  best = 0;
+  while (w[best] != peak) ++best;
+}
+
+// w_i = exp(l_i - peak) in place; returns sum_i w_i and, when `moments`, sum_i w_i r_i.
+[[gnu::always_inline]] inline void weightsBody(const PaddedPoints& pts, double peak, bool moments, double* w,
+                                               double sums[3]) {
+  Vec4 total{}, sx{}, sy{};
+  for (Eigen::Index i = 0; i < pts.padded; i += 4) {
+    Vec4 l;
+    std::memcpy(&l, w + i, sizeof l);
+    const Vec4 e = exp4(l - peak);
+    total += e;
+    if (moments) {
+      Vec4 rx, ry;
+      std::memcpy(&rx, pts.rx.data() + i, sizeof rx);
+      std::memcpy(&ry, pts.ry.data() + i, sizeof ry);
+      sx += e * rx;
+      sy += e * ry;
+    } else {
+      std::memcpy(w + i, &e, sizeof e);
+    }
+  }
+  sums[0] = (total[0] + total[1]) + (total[2] + total[3]);
+  sums[1] = (sx[0] + sx[1]) + (sx[2] + sx[3]);
+  sums[2] = (sy[0] + sy[1]) + (sy[2] + sy[3]);
+}
+
+// One particle's softmax: logits, peak and the sums above. Two builds of the same body.
+void softmaxBaseline(const PaddedPoints& pts, double dx, double dy, double inv2s2, bool moments, double* w,
+                     double& peak, Eigen::Index& best, double sums[3]) {
+  logitsBody(pts, dx, dy, inv2s2, w, peak, best);
+  weightsBody(pts, peak, moments, w, sums);
+}
+__attribute__((target("avx2,fma"))) void softmaxAvx2(const PaddedPoints& pts, double dx, double dy, double inv2s2,
+                                                     bool moments, double* w, double& peak, Eigen::Index& best,
+                                                     double sums[3]) {
+  logitsBody(pts, dx, dy, inv2s2, w, peak, best);
+  weightsBody(pts, peak, moments, w, sums);
+}
+
+using SoftmaxKernel = decltype(&softmaxBaseline);
+SoftmaxKernel bestSoftmaxKernel() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &softmaxAvx2 : &softmaxBaseline;
+}
+std::atomic<SoftmaxKernel> softmaxKernel{bestSoftmaxKernel()};
 
 // ---- the fast evaluation -------------------------------------------------------------------
 
@@ -213,27 +330,54 @@ class BlockEvaluator {
     fillColumns(cols_, r_, labels_, g_);
   }
 
-  // Softmax over the kept points for each particle: one exp per (particle, point).
+  // Softmax over the kept points for each particle: one exp per (particle, point), by the
+  // vectorised kernel above. With only the score (or log p) asked for, the kernel also forms
+  // the sums sum_i w_i r_i; otherwise it leaves the weights for the product with g.
   void direct(const Eigen::Index* rows, Eigen::Index b) {
     const double inv2s2 = 1.0 / (2.0 * s_ * s_);
-    rNorm_ = r_.rowwise().squaredNorm();
+    pad();
+    kernel_ = softmaxKernel.load(std::memory_order_relaxed);
+    const bool moments = cols_.second < 0 && cols_.label < 0;
+    weight_.resize(padded_.padded);
+    double sums[3];
     for (Eigen::Index j = 0; j < b; ++j) {
       const double dx = x_(rows[j], 0) - m_.x(), dy = x_(rows[j], 1) - m_.y();
       // -|d - r_i|^2 / (2 s^2) without the common -|d|^2: the terms left are of size |d| |r|,
       // so far from the data (|d| >> |r|) the logits' differences keep full precision.
-      weight_ = (2.0 * (r_.col(0).array() * dx + r_.col(1).array() * dy) - rNorm_.array()) * inv2s2;
+      double peak = 0.0;
       Eigen::Index best = 0;
-      const double peak = weight_.maxCoeff(&best);
-      weight_ = (weight_.array() - peak).exp();
-      const double total = weight_.sum();
-      stat_.noalias() = g_.transpose() * weight_;
-      stat_ /= total;
+      kernel_(padded_, dx, dy, inv2s2, moments, weight_.data(), peak, best, sums);
+      const double total = sums[0];
+      if (moments) {
+        stat_.resize(cols_.count);
+        stat_(0) = 1.0;
+        if (cols_.mean >= 0) stat_.segment(cols_.mean, 2) << sums[1] / total, sums[2] / total;
+      } else {
+        stat_.noalias() = g_.transpose() * weight_.head(r_.rows());
+        stat_ /= total;
+      }
       // log sum_i exp(-|d - r_i|^2 / (2 s^2)) = (that term at the best i) + log(total): the best
       // term as a direct difference, so log p_t near the data does not inherit the rounding of
       // |d|^2 / (2 s^2) (huge at small s).
       const double ex = dx - r_(best, 0), ey = dy - r_(best, 1);
       finish(out_, cols_, rows[j], Eigen::Vector2d(dx, dy), -(ex * ex + ey * ey) * inv2s2 + std::log(total),
              stat_.transpose(), s_, logNormaliser_);
+    }
+  }
+
+  // The kept points r_ in the kernel's padded layout.
+  void pad() {
+    const Eigen::Index k = r_.rows(), padded = (k + 3) / 4 * 4;
+    padded_.count = k;
+    padded_.padded = padded;
+    padded_.rx.assign(static_cast<std::size_t>(padded), 0.0);
+    padded_.ry.assign(static_cast<std::size_t>(padded), 0.0);
+    padded_.norm.assign(static_cast<std::size_t>(padded), std::numeric_limits<double>::infinity());
+    for (Eigen::Index i = 0; i < k; ++i) {
+      const auto u = static_cast<std::size_t>(i);
+      padded_.rx[u] = r_(i, 0);
+      padded_.ry[u] = r_(i, 1);
+      padded_.norm[u] = r_(i, 0) * r_(i, 0) + r_(i, 1) * r_(i, 1);
     }
   }
 
@@ -325,7 +469,9 @@ class BlockEvaluator {
   Eigen::Vector2d m_ = Eigen::Vector2d::Zero();
   double radius_ = 0.0;
   Eigen::MatrixXd g_, sums_, source_, moments_, target_;
-  Eigen::VectorXd e_, rNorm_, weight_, stat_;
+  Eigen::VectorXd e_, weight_, stat_;
+  PaddedPoints padded_;
+  SoftmaxKernel kernel_ = nullptr;
 };
 
 // The particles sorted into the cells of a uniform grid (counting sort), cell by cell: a cell's
@@ -365,6 +511,8 @@ Blocks sortIntoCells(const Points& x, Box region, double h) {
 }
 
 }  // namespace
+
+void useBaselineSoftmaxKernel(bool baseline) { softmaxKernel = baseline ? &softmaxBaseline : bestSoftmaxKernel(); }
 
 FieldValues empiricalFieldReference(const PointSetView& data, const Points& x, double a, double s,
                                     FieldRequest request) {
