@@ -22,6 +22,10 @@
 // < 2^-57 relative, exponent bits added): measured within 1 ulp of std::exp on [-708, 0];
 // logits below -708 relative to the largest give weight 0 (< 1e-307 each). It is built twice,
 // for the SSE2 baseline and for AVX2 + FMA (picked at run time when the CPU has them).
+// The expansion's sums are formed four points (or particles) at a time by the same two builds;
+// only the order of the additions changes. For the score alone, the moments of r_x and r_y are
+// read off those of 1 one order higher (sum_i w_i q^(a,b)/(a! b!) r_x,i = (a+1)/scale M_(a+1,b)
+// with q = r scale): an exact identity, so the polynomial and its error bound are unchanged.
 #include "scorescope/points.hpp"
 #include "scorescope/target.hpp"
 
@@ -52,7 +56,7 @@ struct EmpiricalFieldStats {
 FieldValues empiricalField(const PointSetView& data, const Points& x, double a, double s, FieldRequest request,
                            EmpiricalFieldStats* stats = nullptr);
 
-// Forces the SSE2 build of the direct kernel (true) or restores the run-time choice (false);
+// Forces the SSE2 builds of the vectorised kernels (true) or restores the run-time choice (false);
 // for tests, which hold both builds to the reference. Not thread-safe against running
 // evaluations.
 void useBaselineSoftmaxKernel(bool baseline);

@@ -119,6 +119,8 @@ using Vec4i = long long __attribute__((vector_size(32)));
   return x < -708.0 ? Vec4{} : result;
 }
 
+Eigen::Index termCount(int order) { return (order + 1) * (order + 2) / 2; }
+
 // The kept points of a chunk in the layout the loops read: columns padded to a multiple of 4
 // with points whose logit is -inf (weight exactly 0).
 struct PaddedPoints {
@@ -183,18 +185,120 @@ __attribute__((target("avx2,fma"))) void softmaxAvx2(const PaddedPoints& pts, do
   weightsBody(pts, peak, moments, w, sums);
 }
 
+// The expansion's two sums, four points or particles at a time (the monomials are built once
+// per group of four and shared by every column). Terms are ordered k = 0..p, alpha = k..0
+// (the monomial u^alpha v^(k - alpha)); moments are stored term by term, columns inside.
+constexpr int kMaxVectorOrder = 31;  // kMaxOrder + 1 (the score's moments go one order higher)
+constexpr int kMaxVectorColumns = 8;  // more columns (many labels) take the scalar loops
+
+// The expansion's sources: q_i and weight_i, and the columns g (column c at g + c * stride),
+// `count` a multiple of 4 (padding has weight 0).
+struct ExpansionSources {
+  const double *qx, *qy, *weight, *g;
+  Eigen::Index count, stride;
+  int order, columns;
+  const double* invFactorial;
+};
+
+// moments[t * columns + c] = sum_i weight_i q_i^alpha q_i'^beta / (alpha! beta!) g_ic, with
+// `acc` (4 x terms x columns, zeroed) the per-lane partial sums.
+[[gnu::always_inline]] inline void momentsBody(const ExpansionSources& in, double* acc, double* moments) {
+  const int p = in.order, cols = in.columns;
+  for (Eigen::Index i = 0; i < in.count; i += 4) {
+    Vec4 pu[kMaxVectorOrder + 1], pv[kMaxVectorOrder + 1], qx, qy, w;
+    std::memcpy(&qx, in.qx + i, sizeof qx);
+    std::memcpy(&qy, in.qy + i, sizeof qy);
+    std::memcpy(&w, in.weight + i, sizeof w);
+    pu[0] = Vec4{} + 1.0;
+    pv[0] = w;
+    for (int k = 1; k <= p; ++k) {
+      pu[k] = pu[k - 1] * qx;
+      pv[k] = pv[k - 1] * qy;
+    }
+    for (int k = 2; k <= p; ++k) {
+      pu[k] *= in.invFactorial[k];
+      pv[k] *= in.invFactorial[k];
+    }
+    double* a = acc;
+    for (int k = 0; k <= p; ++k) {
+      for (int alpha = k; alpha >= 0; --alpha) {
+        const Vec4 mono = pu[alpha] * pv[k - alpha];
+        for (int c = 0; c < cols; ++c, a += 4) {
+          Vec4 gc, sum;
+          std::memcpy(&gc, in.g + c * in.stride + i, sizeof gc);
+          std::memcpy(&sum, a, sizeof sum);
+          sum += mono * gc;
+          std::memcpy(a, &sum, sizeof sum);
+        }
+      }
+    }
+  }
+  const Eigen::Index n = termCount(p) * cols;
+  for (Eigen::Index t = 0; t < n; ++t) moments[t] = (acc[4 * t] + acc[4 * t + 1]) + (acc[4 * t + 2] + acc[4 * t + 3]);
+}
+
+// sums[c * count + j] = sum_t moments[t * cols + c] w_j^alpha w_j'^beta for the particles'
+// scaled offsets w_j (count a multiple of 4). The column count is a template parameter so that
+// the accumulators stay in registers.
+template <int cols>
+[[gnu::always_inline]] inline void sumsBody(const double* wx, const double* wy, Eigen::Index count, int p,
+                                            const double* moments, double* sums) {
+  for (Eigen::Index j = 0; j < count; j += 4) {
+    Vec4 pu[kMaxVectorOrder + 1], pv[kMaxVectorOrder + 1], u, v, acc[cols] = {};
+    std::memcpy(&u, wx + j, sizeof u);
+    std::memcpy(&v, wy + j, sizeof v);
+    pu[0] = pv[0] = Vec4{} + 1.0;
+    for (int k = 1; k <= p; ++k) {
+      pu[k] = pu[k - 1] * u;
+      pv[k] = pv[k - 1] * v;
+    }
+    const double* m = moments;
+    for (int k = 0; k <= p; ++k) {
+      for (int alpha = k; alpha >= 0; --alpha, m += cols) {
+        const Vec4 mono = pu[alpha] * pv[k - alpha];
+        for (int c = 0; c < cols; ++c) acc[c] += mono * m[c];
+      }
+    }
+    for (int c = 0; c < cols; ++c) std::memcpy(sums + c * count + j, &acc[c], sizeof acc[c]);
+  }
+}
+
+template <int... columns>
+[[gnu::always_inline]] inline void sumsDispatch(const double* wx, const double* wy, Eigen::Index count, int p, int cols,
+                                                const double* moments, double* sums,
+                                                std::integer_sequence<int, columns...>) {
+  ((cols == columns + 1 ? sumsBody<columns + 1>(wx, wy, count, p, moments, sums) : void()), ...);
+}
+
+void momentsBaseline(const ExpansionSources& in, double* acc, double* moments) { momentsBody(in, acc, moments); }
+__attribute__((target("avx2,fma"))) void momentsAvx2(const ExpansionSources& in, double* acc, double* moments) {
+  momentsBody(in, acc, moments);
+}
+void sumsBaseline(const double* wx, const double* wy, Eigen::Index count, int p, int cols, const double* moments,
+                  double* sums) {
+  sumsDispatch(wx, wy, count, p, cols, moments, sums, std::make_integer_sequence<int, kMaxVectorColumns>());
+}
+__attribute__((target("avx2,fma"))) void sumsAvx2(const double* wx, const double* wy, Eigen::Index count, int p,
+                                                  int cols, const double* moments, double* sums) {
+  sumsDispatch(wx, wy, count, p, cols, moments, sums, std::make_integer_sequence<int, kMaxVectorColumns>());
+}
+
 using SoftmaxKernel = decltype(&softmaxBaseline);
 SoftmaxKernel bestSoftmaxKernel() {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? &softmaxAvx2 : &softmaxBaseline;
 }
 std::atomic<SoftmaxKernel> softmaxKernel{bestSoftmaxKernel()};
+// The expansion's kernels follow the same choice.
+std::atomic<bool> baselineOnly{false};
+bool useAvx2() { return !baselineOnly.load(std::memory_order_relaxed) && bestSoftmaxKernel() == &softmaxAvx2; }
 
 // ---- the fast evaluation -------------------------------------------------------------------
 
 constexpr Eigen::Index kChunk = 64;  // particles per direct-softmax chunk (logits stay in cache)
 // Taylor orders up to this; beyond it the direct kernel is cheaper anyway.
 constexpr int kMaxOrder = 30;
+static_assert(kMaxOrder + 1 == kMaxVectorOrder);
 // The expansion is used only for rho <= kMaxRho: the polynomial's terms can be e^rho times
 // larger than the sum and the sum e^-rho times smaller than its leading term, so rounding is
 // amplified by at most e^(2 rho) ~ 55 (a few 1e-15 relative).
@@ -232,7 +336,6 @@ int taylorOrder(double rho) {
   return -1;
 }
 
-Eigen::Index termCount(int order) { return (order + 1) * (order + 2) / 2; }
 
 // Costs in units of one direct (particle, point) pair before the vectorised exp: a library exp
 // and a dozen flops. A multiply-add inside a matrix product costs ~1/25 of that, a monomial
@@ -253,7 +356,7 @@ class BlockEvaluator {
     const double n = static_cast<double>(y.rows());
     cutoff_ = cutoffSquared(s, y.rows());
     logNormaliser_ = -std::log(n) - std::log(2.0 * std::numbers::pi * s * s);
-    for (int k = 0; k <= kMaxOrder; ++k) invFactorial_[k] = inverseFactorial(k);
+    for (int k = 0; k <= kMaxOrder + 1; ++k) invFactorial_[k] = inverseFactorial(k);
   }
 
   // Evaluates the particles x(rows[0..count)).
@@ -415,26 +518,100 @@ class BlockEvaluator {
     // Scaled so that |q_i| <= rho and |w_j| <= 1: u = w_j . q_i, with q_i = r_i delta / s^2 and
     // w_j = (x_j - c) / delta.
     const double scale = delta > 0.0 ? delta / s2 : 0.0;
-    // The moments (terms x columns) as one rank-1 update per point, and each particle's sums as
-    // one dot product per column: with a handful of columns, general matrix products would
-    // spend more on packing their operands than on the arithmetic.
+    const double inv = delta > 0.0 ? 1.0 / delta : 0.0;
+    if (cols_.count <= kMaxVectorColumns) {
+      vectorTaylor(rows, b, c, scale, inv, p, top);
+    } else {
+      scalarTaylor(rows, b, c, scale, inv, p, top);
+    }
+    return true;
+  }
+
+  // The expansion's two sums by the vectorised kernels: sources and particles copied into
+  // padded arrays (padding has weight 0 and offset 0; its results are not read).
+  void vectorTaylor(const Eigen::Index* rows, Eigen::Index b, const Eigen::Vector2d& c, double scale, double inv, int p,
+                    double top) {
+    const bool avx2 = useAvx2();
+    const int cols = static_cast<int>(cols_.count);
+    const Eigen::Index k = r_.rows(), kp = (k + 3) / 4 * 4, bp = (b + 3) / 4 * 4, terms = termCount(p);
+    src_.assign(static_cast<std::size_t>(kp * (3 + cols)), 0.0);
+    double *qx = src_.data(), *qy = qx + kp, *w = qy + kp, *g = w + kp;
+    for (Eigen::Index i = 0; i < k; ++i) {
+      qx[i] = r_(i, 0) * scale;
+      qy[i] = r_(i, 1) * scale;
+      w[i] = std::exp(e_(i) - top);
+      for (int col = 0; col < cols; ++col) g[col * kp + i] = g_(i, col);
+    }
+    moments_.resize(cols, terms);  // column t holds term t's columns
+    if (cols == 3 && cols_.mean == 1 && scale > 0.0) {
+      scoreMoments(ExpansionSources{qx, qy, w, g, kp, kp, p + 1, 1, invFactorial_}, scale, avx2);
+    } else {
+      acc_.assign(static_cast<std::size_t>(4 * terms * cols), 0.0);
+      const ExpansionSources in{qx, qy, w, g, kp, kp, p, cols, invFactorial_};
+      (avx2 ? momentsAvx2 : momentsBaseline)(in, acc_.data(), moments_.data());
+    }
+    tgt_.assign(static_cast<std::size_t>(bp * (2 + cols)), 0.0);
+    double *wx = tgt_.data(), *wy = wx + bp, *sums = wy + bp;
+    for (Eigen::Index j = 0; j < b; ++j) {
+      wx[j] = (x_(rows[j], 0) - c.x()) * inv;
+      wy[j] = (x_(rows[j], 1) - c.y()) * inv;
+    }
+    (avx2 ? sumsAvx2 : sumsBaseline)(wx, wy, bp, p, cols, moments_.data(), sums);
+    stat_.resize(cols);
+    for (Eigen::Index j = 0; j < b; ++j) {
+      for (int col = 0; col < cols; ++col) stat_(col) = sums[col * bp + j];
+      finishExpanded(rows[j], top);
+    }
+  }
+
+  // The moments of the columns (1, r_x, r_y) from those of 1 alone, one order higher: with
+  // q = r scale, sum_i w_i q^(a,b) / (a! b!) r_x,i = (a + 1) / scale * M_(a+1,b), where M are
+  // the moments of 1, and likewise for r_y. The identity is exact, so the polynomial (and the
+  // error bound of tryTaylor) is the same as with three columns, for a third of the work.
+  void scoreMoments(const ExpansionSources& in, double scale, bool avx2) {
+    const int p = in.order - 1;
+    acc_.assign(static_cast<std::size_t>(4 * termCount(in.order)), 0.0);
+    ones_.resize(termCount(in.order));
+    (avx2 ? momentsAvx2 : momentsBaseline)(in, acc_.data(), ones_.data());
+    const auto at = [](int k, int alpha) { return termCount(k - 1) + (k - alpha); };  // term (k, alpha)
+    const double inv = 1.0 / scale;
+    for (int k = 0; k <= p; ++k) {
+      for (int alpha = k; alpha >= 0; --alpha) {
+        const Eigen::Index t = at(k, alpha);
+        moments_(0, t) = ones_(t);
+        moments_(1, t) = (alpha + 1) * inv * ones_(at(k + 1, alpha + 1));
+        moments_(2, t) = (k - alpha + 1) * inv * ones_(at(k + 1, alpha));
+      }
+    }
+  }
+
+  // The same sums with one monomial vector at a time (for many columns): the moments as one
+  // rank-1 update per point, each particle's sums as one dot product per column.
+  void scalarTaylor(const Eigen::Index* rows, Eigen::Index b, const Eigen::Vector2d& c, double scale, double inv, int p,
+                    double top) {
+    const Eigen::Index terms = termCount(p);
     monomial_.resize(terms);
-    moments_.setZero(terms, cols_.count);
+    Eigen::MatrixXd moments = Eigen::MatrixXd::Zero(terms, cols_.count);
     for (Eigen::Index i = 0; i < r_.rows(); ++i) {
       monomials(r_(i, 0) * scale, r_(i, 1) * scale, p, true, std::exp(e_(i) - top), monomial_);
-      for (Eigen::Index col = 0; col < cols_.count; ++col) moments_.col(col) += g_(i, col) * monomial_;
+      for (Eigen::Index col = 0; col < cols_.count; ++col) moments.col(col) += g_(i, col) * monomial_;
     }
-    const double inv = delta > 0.0 ? 1.0 / delta : 0.0;
     stat_.resize(cols_.count);
     for (Eigen::Index j = 0; j < b; ++j) {
       monomials((x_(rows[j], 0) - c.x()) * inv, (x_(rows[j], 1) - c.y()) * inv, p, false, 1.0, monomial_);
-      for (Eigen::Index col = 0; col < cols_.count; ++col) stat_(col) = moments_.col(col).dot(monomial_);
-      const Eigen::Vector2d xm(x_(rows[j], 0) - m_.x(), x_(rows[j], 1) - m_.y());
-      const double z = stat_(0);
-      finish(out_, cols_, rows[j], xm, -0.5 * xm.squaredNorm() / s2 + top + std::log(z), stat_.transpose() / z, s_,
-             logNormaliser_);
+      for (Eigen::Index col = 0; col < cols_.count; ++col) stat_(col) = moments.col(col).dot(monomial_);
+      finishExpanded(rows[j], top);
     }
-    return true;
+  }
+
+  // Particle `row`'s fields from its expanded sums stat_ (column 0: the softmax sum, scaled by
+  // exp(-top)).
+  void finishExpanded(Eigen::Index row, double top) {
+    const double s2 = s_ * s_;
+    const Eigen::Vector2d xm(x_(row, 0) - m_.x(), x_(row, 1) - m_.y());
+    const double z = stat_(0);
+    finish(out_, cols_, row, xm, -0.5 * xm.squaredNorm() / s2 + top + std::log(z), stat_.transpose() / z, s_,
+           logNormaliser_);
   }
 
   // weight * u^alpha v^beta (/ (alpha! beta!) when `factorials`) for alpha + beta <= p, in the
@@ -465,7 +642,7 @@ class BlockEvaluator {
   Columns cols_;
   FieldValues& out_;
   double cutoff_ = 0.0, logNormaliser_ = 0.0;
-  double invFactorial_[kMaxOrder + 1];
+  double invFactorial_[kMaxOrder + 2];
   EmpiricalFieldStats stats_;
   // Per-block scratch, reused.
   std::vector<double> lo_;
@@ -475,7 +652,8 @@ class BlockEvaluator {
   Eigen::Vector2d m_ = Eigen::Vector2d::Zero();
   double radius_ = 0.0;
   Eigen::MatrixXd g_, moments_;
-  Eigen::VectorXd e_, weight_, stat_, monomial_;
+  std::vector<double> src_, tgt_, acc_;
+  Eigen::VectorXd e_, weight_, stat_, monomial_, ones_;
   PaddedPoints padded_;
   SoftmaxKernel kernel_ = nullptr;
 };
@@ -518,7 +696,10 @@ Blocks sortIntoCells(const Points& x, Box region, double h) {
 
 }  // namespace
 
-void useBaselineSoftmaxKernel(bool baseline) { softmaxKernel = baseline ? &softmaxBaseline : bestSoftmaxKernel(); }
+void useBaselineSoftmaxKernel(bool baseline) {
+  softmaxKernel = baseline ? &softmaxBaseline : bestSoftmaxKernel();
+  baselineOnly = baseline;
+}
 
 FieldValues empiricalFieldReference(const PointSetView& data, const Points& x, double a, double s,
                                     FieldRequest request) {
