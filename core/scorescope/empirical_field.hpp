@@ -22,6 +22,12 @@
 // < 2^-57 relative, exponent bits added): measured within 1 ulp of std::exp on [-708, 0];
 // logits below -708 relative to the largest give weight 0 (< 1e-307 each). It is built twice,
 // for the SSE2 baseline and for AVX2 + FMA (picked at run time when the CPU has them).
+// It skips the pass that finds the largest logit when the cut-off's distances bound it: every
+// particle of a chunk is at squared distance >= minLo from every kept point and has one within
+// minHi, so shifting by (|d|^2 - minLo) / (2 s^2) leaves every exponent <= 0 and the largest
+// >= -(minHi - minLo) / (2 s^2); this is used when that is >= -64 and |d|^2 / (2 s^2) <= 64,
+// so nothing that matters underflows (flushed terms are < e^-644 of the largest) and log p is
+// rounded at the scale 64 (<= 1.4e-14 absolute); the shift's own rounding cancels.
 // The expansion's sums are formed four points (or particles) at a time by the same two builds;
 // only the order of the additions changes. For the score alone, the moments of r_x and r_y are
 // read off those of 1 one order higher (sum_i w_i q^(a,b)/(a! b!) r_x,i = (a+1)/scale M_(a+1,b)

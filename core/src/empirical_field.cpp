@@ -149,15 +149,15 @@ struct PaddedPoints {
 }
 
 // w_i = exp(l_i - peak) in place; returns sum_i w_i and, when `moments`, sum_i w_i r_i.
-[[gnu::always_inline]] inline void weightsBody(const PaddedPoints& pts, double peak, bool moments, double* w,
-                                               double sums[3]) {
+template <bool moments>
+[[gnu::always_inline]] inline void weightsBody(const PaddedPoints& pts, double peak, double* w, double sums[3]) {
   Vec4 total{}, sx{}, sy{};
   for (Eigen::Index i = 0; i < pts.padded; i += 4) {
     Vec4 l;
     std::memcpy(&l, w + i, sizeof l);
     const Vec4 e = exp4(l - peak);
     total += e;
-    if (moments) {
+    if constexpr (moments) {
       Vec4 rx, ry;
       std::memcpy(&rx, pts.rx.data() + i, sizeof rx);
       std::memcpy(&ry, pts.ry.data() + i, sizeof ry);
@@ -172,17 +172,63 @@ struct PaddedPoints {
   sums[2] = (sy[0] + sy[1]) + (sy[2] + sy[3]);
 }
 
-// One particle's softmax: logits, peak and the sums above. Two builds of the same body.
-void softmaxBaseline(const PaddedPoints& pts, double dx, double dy, double inv2s2, bool moments, double* w,
-                     double& peak, Eigen::Index& best, double sums[3]) {
+// w_i = exp(l_i - shift) with the logits formed on the fly, for a shift known in advance to
+// be at least every l_i (see BlockEvaluator::direct): one pass instead of two.
+template <bool moments>
+[[gnu::always_inline]] inline void shiftedBody(const PaddedPoints& pts, double dx, double dy, double inv2s2,
+                                               double shift, double* w, double sums[3]) {
+  Vec4 total{}, sx{}, sy{};
+  const double tx = 2.0 * dx * inv2s2, ty = 2.0 * dy * inv2s2, tn = inv2s2;
+  for (Eigen::Index i = 0; i < pts.padded; i += 4) {
+    Vec4 rx, ry, rn;
+    std::memcpy(&rx, pts.rx.data() + i, sizeof rx);
+    std::memcpy(&ry, pts.ry.data() + i, sizeof ry);
+    std::memcpy(&rn, pts.norm.data() + i, sizeof rn);
+    const Vec4 e = exp4(rx * tx + ry * ty - rn * tn - shift);
+    total += e;
+    if constexpr (moments) {
+      sx += e * rx;
+      sy += e * ry;
+    } else {
+      std::memcpy(w + i, &e, sizeof e);
+    }
+  }
+  sums[0] = (total[0] + total[1]) + (total[2] + total[3]);
+  sums[1] = (sx[0] + sx[1]) + (sx[2] + sx[3]);
+  sums[2] = (sy[0] + sy[1]) + (sy[2] + sy[3]);
+}
+
+// One particle's softmax and the sums above. With a finite `shift` (an upper bound of the
+// logits) in one pass, and peak = shift, best = -1; otherwise (shift NaN) the logits' maximum
+// is found first and is returned with its index. Two builds of the same body.
+[[gnu::always_inline]] inline void softmaxBody(const PaddedPoints& pts, double dx, double dy, double inv2s2,
+                                               double shift, bool moments, double* w, double& peak,
+                                               Eigen::Index& best, double sums[3]) {
+  if (!std::isnan(shift)) {
+    peak = shift;
+    best = -1;
+    if (moments) {
+      shiftedBody<true>(pts, dx, dy, inv2s2, shift, w, sums);
+    } else {
+      shiftedBody<false>(pts, dx, dy, inv2s2, shift, w, sums);
+    }
+    return;
+  }
   logitsBody(pts, dx, dy, inv2s2, w, peak, best);
-  weightsBody(pts, peak, moments, w, sums);
+  if (moments) {
+    weightsBody<true>(pts, peak, w, sums);
+  } else {
+    weightsBody<false>(pts, peak, w, sums);
+  }
+}
+void softmaxBaseline(const PaddedPoints& pts, double dx, double dy, double inv2s2, double shift, bool moments,
+                     double* w, double& peak, Eigen::Index& best, double sums[3]) {
+  softmaxBody(pts, dx, dy, inv2s2, shift, moments, w, peak, best, sums);
 }
 __attribute__((target("avx2,fma"))) void softmaxAvx2(const PaddedPoints& pts, double dx, double dy, double inv2s2,
-                                                     bool moments, double* w, double& peak, Eigen::Index& best,
-                                                     double sums[3]) {
-  logitsBody(pts, dx, dy, inv2s2, w, peak, best);
-  weightsBody(pts, peak, moments, w, sums);
+                                                     double shift, bool moments, double* w, double& peak,
+                                                     Eigen::Index& best, double sums[3]) {
+  softmaxBody(pts, dx, dy, inv2s2, shift, moments, w, peak, best, sums);
 }
 
 // The expansion's two sums, four points or particles at a time (the monomials are built once
@@ -413,6 +459,8 @@ class BlockEvaluator {
       lo_[static_cast<std::size_t>(i)] = ox * ox + oy * oy;
       minHi = std::min(minHi, fx * fx + fy * fy);
     }
+    minHi_ = minHi;
+    minLo_ = *std::min_element(lo_.begin(), lo_.end());
     keep_.clear();
     const double limit = minHi + cutoff_;
     for (Eigen::Index i = 0; i < n; ++i) {
@@ -445,13 +493,26 @@ class BlockEvaluator {
     const bool moments = cols_.second < 0 && cols_.label < 0;
     weight_.resize(padded_.padded);
     double sums[3];
+    // Every particle x of the chunk is at |x - y_i|^2 >= minLo_ from every kept point, so the
+    // logit l_i = (|d|^2 - |d - r_i|^2) / (2 s^2) (d = x - m) is at most
+    // shift = (|d|^2 - minLo_) / (2 s^2), and the largest is at least shift - overshoot with
+    // overshoot = (minHi_ - minLo_) / (2 s^2) (the nearest point is within minHi_). When the
+    // overshoot is <= 64, exp(l_i - shift) needs no maximum found first: the largest weight is
+    // >= e^-64, and the weights exp4 flushes to 0 (below e^-708) are < e^-644 of it. Only the
+    // sum shift - |d|^2 / (2 s^2) + log Z is rounded at the scale of the shift (the rounding of
+    // the shift itself cancels, as the same value shifts every logit), hence |d|^2 / (2 s^2)
+    // <= 64 as well: log p then carries at most 64 * 2^-52 ~ 1.4e-14 absolute.
+    const double overshoot = (minHi_ - minLo_) * inv2s2;
     for (Eigen::Index j = 0; j < b; ++j) {
       const double dx = x_(rows[j], 0) - m_.x(), dy = x_(rows[j], 1) - m_.y();
       // -|d - r_i|^2 / (2 s^2) without the common -|d|^2: the terms left are of size |d| |r|,
       // so far from the data (|d| >> |r|) the logits' differences keep full precision.
+      const double dd = (dx * dx + dy * dy) * inv2s2;
+      const bool bounded = overshoot <= 64.0 && dd <= 64.0;
+      const double shift = bounded ? dd - minLo_ * inv2s2 : std::numeric_limits<double>::quiet_NaN();
       double peak = 0.0;
       Eigen::Index best = 0;
-      kernel_(padded_, dx, dy, inv2s2, moments, weight_.data(), peak, best, sums);
+      kernel_(padded_, dx, dy, inv2s2, shift, moments, weight_.data(), peak, best, sums);
       const double total = sums[0];
       if (moments) {
         stat_.resize(cols_.count);
@@ -463,10 +524,15 @@ class BlockEvaluator {
       }
       // log sum_i exp(-|d - r_i|^2 / (2 s^2)) = (that term at the best i) + log(total): the best
       // term as a direct difference, so log p_t near the data does not inherit the rounding of
-      // |d|^2 / (2 s^2) (huge at small s).
-      const double ex = dx - r_(best, 0), ey = dy - r_(best, 1);
-      finish(out_, cols_, rows[j], Eigen::Vector2d(dx, dy), -(ex * ex + ey * ey) * inv2s2 + std::log(total),
-             stat_.transpose(), s_, logNormaliser_);
+      // |d|^2 / (2 s^2) (huge at small s). With a shift (|d|^2 / (2 s^2) <= 64), shift - that.
+      double logSum = std::log(total);
+      if (best >= 0) {
+        const double ex = dx - r_(best, 0), ey = dy - r_(best, 1);
+        logSum -= (ex * ex + ey * ey) * inv2s2;
+      } else {
+        logSum += peak - dd;
+      }
+      finish(out_, cols_, rows[j], Eigen::Vector2d(dx, dy), logSum, stat_.transpose(), s_, logNormaliser_);
     }
   }
 
@@ -651,6 +717,7 @@ class BlockEvaluator {
   Eigen::MatrixX2d r_;
   Eigen::Vector2d m_ = Eigen::Vector2d::Zero();
   double radius_ = 0.0;
+  double minLo_ = 0.0, minHi_ = 0.0;  // of the last candidates(): see direct()
   Eigen::MatrixXd g_, moments_;
   std::vector<double> src_, tgt_, acc_;
   Eigen::VectorXd e_, weight_, stat_, monomial_, ones_;
