@@ -329,6 +329,51 @@ __attribute__((target("avx2,fma"))) void sumsAvx2(const double* wx, const double
   sumsDispatch(wx, wy, count, p, cols, moments, sums, std::make_integer_sequence<int, kMaxVectorColumns>());
 }
 
+// The cut-off's distances for the points (px, py)[0..n) and a box [x0, x1] x [y0, y1]: lo_i =
+// the squared distance from the box to the point, and the smallest squared distance from a
+// point to the box's farthest corner (min hi) and the smallest lo (see
+// BlockEvaluator::candidates()). Four points at a time; the last n % 4 one by one.
+struct BoxDistances {
+  double minLo, minHi;
+};
+[[gnu::always_inline]] inline BoxDistances boxDistancesBody(const double* px, const double* py, Eigen::Index n,
+                                                            const double box[4], double* lo) {
+  const double x0 = box[0], y0 = box[1], x1 = box[2], y1 = box[3];
+  const auto vmax = [](Vec4 a, Vec4 b) { return a > b ? a : b; };
+  const auto vmin = [](Vec4 a, Vec4 b) { return a < b ? a : b; };
+  const double inf = std::numeric_limits<double>::infinity();
+  Vec4 minLo = Vec4{} + inf, minHi = Vec4{} + inf;
+  Eigen::Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    Vec4 x, y;
+    std::memcpy(&x, px + i, sizeof x);
+    std::memcpy(&y, py + i, sizeof y);
+    const Vec4 ox = vmax(vmax(x0 - x, x - x1), Vec4{}), oy = vmax(vmax(y0 - y, y - y1), Vec4{});
+    const Vec4 fx = vmax(x - x0, x1 - x), fy = vmax(y - y0, y1 - y);
+    const Vec4 l = ox * ox + oy * oy;
+    std::memcpy(lo + i, &l, sizeof l);
+    minLo = vmin(minLo, l);
+    minHi = vmin(minHi, fx * fx + fy * fy);
+  }
+  BoxDistances out{std::min(std::min(minLo[0], minLo[1]), std::min(minLo[2], minLo[3])),
+                   std::min(std::min(minHi[0], minHi[1]), std::min(minHi[2], minHi[3]))};
+  for (; i < n; ++i) {
+    const double ox = std::max({x0 - px[i], px[i] - x1, 0.0}), oy = std::max({y0 - py[i], py[i] - y1, 0.0});
+    const double fx = std::max(px[i] - x0, x1 - px[i]), fy = std::max(py[i] - y0, y1 - py[i]);
+    lo[i] = ox * ox + oy * oy;
+    out.minLo = std::min(out.minLo, lo[i]);
+    out.minHi = std::min(out.minHi, fx * fx + fy * fy);
+  }
+  return out;
+}
+BoxDistances boxDistancesBaseline(const double* px, const double* py, Eigen::Index n, const double box[4], double* lo) {
+  return boxDistancesBody(px, py, n, box, lo);
+}
+__attribute__((target("avx2,fma"))) BoxDistances boxDistancesAvx2(const double* px, const double* py, Eigen::Index n,
+                                                                  const double box[4], double* lo) {
+  return boxDistancesBody(px, py, n, box, lo);
+}
+
 using SoftmaxKernel = decltype(&softmaxBaseline);
 SoftmaxKernel bestSoftmaxKernel() {
   __builtin_cpu_init();
@@ -337,7 +382,10 @@ SoftmaxKernel bestSoftmaxKernel() {
 std::atomic<SoftmaxKernel> softmaxKernel{bestSoftmaxKernel()};
 // The expansion's kernels follow the same choice.
 std::atomic<bool> baselineOnly{false};
-bool useAvx2() { return !baselineOnly.load(std::memory_order_relaxed) && bestSoftmaxKernel() == &softmaxAvx2; }
+bool useAvx2() {
+  static const bool available = bestSoftmaxKernel() == &softmaxAvx2;
+  return available && !baselineOnly.load(std::memory_order_relaxed);
+}
 
 // ---- the fast evaluation -------------------------------------------------------------------
 
@@ -452,17 +500,13 @@ class BlockEvaluator {
   // largest is exp(-(|x - y|^2 - d_min^2) / (2 s^2)) < e^-L.
   void candidates(const Box& box) {
     const Eigen::Index n = y_.rows();
-    lo_.resize(n);
-    double minHi = std::numeric_limits<double>::infinity();
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double px = y_(i, 0), py = y_(i, 1);
-      const double ox = std::max({box.x0 - px, px - box.x1, 0.0}), oy = std::max({box.y0 - py, py - box.y1, 0.0});
-      const double fx = std::max(px - box.x0, box.x1 - px), fy = std::max(py - box.y0, box.y1 - py);
-      lo_[static_cast<std::size_t>(i)] = ox * ox + oy * oy;
-      minHi = std::min(minHi, fx * fx + fy * fy);
-    }
-    minHi_ = minHi;
-    minLo_ = *std::min_element(lo_.begin(), lo_.end());
+    lo_.resize(static_cast<std::size_t>(n));
+    const double corners[4] = {box.x0, box.y0, box.x1, box.y1};
+    const BoxDistances d = (useAvx2() ? boxDistancesAvx2 : boxDistancesBaseline)(y_.col(0).data(), y_.col(1).data(), n,
+                                                                               corners, lo_.data());
+    minHi_ = d.minHi;
+    minLo_ = d.minLo;
+    const double minHi = d.minHi;
     keep_.clear();
     const double limit = minHi + cutoff_;
     for (Eigen::Index i = 0; i < n; ++i) {
