@@ -526,7 +526,14 @@ class BlockEvaluator {
     m_ = 0.5 * (r_.colwise().minCoeff() + r_.colwise().maxCoeff()).transpose();
     r_.rowwise() -= m_.transpose();
     radius_ = std::sqrt(r_.rowwise().squaredNorm().maxCoeff());
-    fillColumns(cols_, r_, labels_, g_);
+    columnsStale_ = true;  // g is filled when a kernel needs it (the score-only direct one does not)
+  }
+
+  // The g columns of the kept points (see fillColumns), filled on first use after centre().
+  const Eigen::MatrixXd& columns() {
+    if (columnsStale_) fillColumns(cols_, r_, labels_, g_);
+    columnsStale_ = false;
+    return g_;
   }
 
   // Softmax over the kept points for each particle: one exp per (particle, point), by the
@@ -565,7 +572,7 @@ class BlockEvaluator {
         stat_(0) = 1.0;
         if (cols_.mean >= 0) stat_.segment(cols_.mean, 2) << sums[1] / total, sums[2] / total;
       } else {
-        stat_.noalias() = g_.transpose() * weight_.head(r_.rows());
+        stat_.noalias() = columns().transpose() * weight_.head(r_.rows());
         stat_ /= total;
       }
       // log sum_i exp(-|d - r_i|^2 / (2 s^2)) = (that term at the best i) + log(total): the best
@@ -648,11 +655,12 @@ class BlockEvaluator {
     const Eigen::Index k = r_.rows(), kp = (k + 3) / 4 * 4, bp = (b + 3) / 4 * 4, terms = termCount(p);
     src_.assign(static_cast<std::size_t>(kp * (3 + cols)), 0.0);
     double *qx = src_.data(), *qy = qx + kp, *w = qy + kp, *g = w + kp;
+    const Eigen::MatrixXd& gk = columns();
     for (Eigen::Index i = 0; i < k; ++i) {
       qx[i] = r_(i, 0) * scale;
       qy[i] = r_(i, 1) * scale;
       w[i] = std::exp(e_(i) - top);
-      for (int col = 0; col < cols; ++col) g[col * kp + i] = g_(i, col);
+      for (int col = 0; col < cols; ++col) g[col * kp + i] = gk(i, col);
     }
     moments_.resize(cols, terms);  // column t holds term t's columns
     if (cols == 3 && cols_.mean == 1 && scale > 0.0) {
@@ -704,9 +712,10 @@ class BlockEvaluator {
     const Eigen::Index terms = termCount(p);
     monomial_.resize(terms);
     Eigen::MatrixXd moments = Eigen::MatrixXd::Zero(terms, cols_.count);
+    const Eigen::MatrixXd& g = columns();
     for (Eigen::Index i = 0; i < r_.rows(); ++i) {
       monomials(r_(i, 0) * scale, r_(i, 1) * scale, p, true, std::exp(e_(i) - top), monomial_);
-      for (Eigen::Index col = 0; col < cols_.count; ++col) moments.col(col) += g_(i, col) * monomial_;
+      for (Eigen::Index col = 0; col < cols_.count; ++col) moments.col(col) += g(i, col) * monomial_;
     }
     stat_.resize(cols_.count);
     for (Eigen::Index j = 0; j < b; ++j) {
@@ -766,6 +775,7 @@ class BlockEvaluator {
   double radius_ = 0.0;
   double minLo_ = 0.0, minHi_ = 0.0;  // of the last candidates(): see direct()
   Eigen::MatrixXd g_, moments_;
+  bool columnsStale_ = true;
   std::vector<double> src_, tgt_, acc_;
   Eigen::VectorXd e_, weight_, stat_, monomial_, ones_;
   PaddedPoints padded_;
