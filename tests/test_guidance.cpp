@@ -24,6 +24,7 @@ class TestGuidance : public QObject {
   void theTiltedLawAtOneIsTheClass();
   void theTiltedLawAtThreeIsNotWhatGuidanceSamples();
   void tiltedSamplesFollowTheGrid();
+  void theNoisedScoreOfAGridIsThatOfItsPoints();
 };
 
 void TestGuidance::classPosteriorGradientMatchesFiniteDifferences() {
@@ -220,6 +221,32 @@ void TestGuidance::tiltedSamplesFollowTheGrid() {
   const double distance = slicedWasserstein(law.sample(3000, CounterRng(15)), exact, 1, 64, 1);
   qInfo("SW1 grid draws %.4f (floor %.4f)", distance, floor);
   QVERIFY(distance < floor + 0.03);
+}
+
+// noisedScore shares kernel rows between points with equal coordinates (a grid of arrow
+// nodes): on a shuffled grid with repeated points it must give, point by point, what each point
+// gives alone.
+void TestGuidance::theNoisedScoreOfAGridIsThatOfItsPoints() {
+  const TiltedLaw law(test::referenceMixture(), Process(ProcessKind::Vp), 1, 3.0);
+  Points grid(7 * 5 + 3, 2);
+  for (int r = 0; r < 5; ++r) {
+    for (int c = 0; c < 7; ++c) grid.row(r * 7 + c) << -3.0 + c, -2.0 + 1.1 * r;
+  }
+  grid.row(35) = grid.row(3);
+  grid.row(36) = grid.row(20);
+  grid.row(37) << 0.123, -2.0;  // a new x with an existing y
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(grid.rows()));
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = static_cast<Eigen::Index>((k * 11) % order.size());
+  Points shuffled(grid.rows(), 2);
+  for (Eigen::Index k = 0; k < grid.rows(); ++k) shuffled.row(k) = grid.row(order[static_cast<std::size_t>(k)]);
+  for (double t : {0.1, 0.5}) {
+    const Points together = law.noisedScore(shuffled, t);
+    for (Eigen::Index k = 0; k < shuffled.rows(); ++k) {
+      const Points alone = law.noisedScore(shuffled.row(k), t);
+      QVERIFY2((together.row(k) - alone.row(0)).norm() <= 1e-12 * (1.0 + alone.row(0).norm()),
+               qPrintable(QString("t = %1, point %2").arg(t).arg(k)));
+    }
+  }
 }
 
 QTEST_APPLESS_MAIN(TestGuidance)

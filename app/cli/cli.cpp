@@ -10,6 +10,7 @@
 #include "cli/sample_command.hpp"
 #include "cli/options.hpp"
 #include "cli/train_command.hpp"
+#include "io/viewport_options.hpp"
 #include "io/points_csv.hpp"
 #include "io/text_file.hpp"
 #include "scorescope/guidance.hpp"
@@ -154,26 +155,22 @@ int nll(const QStringList& args) {
   return 0;
 }
 
-const QStringList kCommands{"sample", "train", "forward", "score", "nll", "bench"};
+const QStringList kCommands{"sample", "train", "forward", "score", "nll", "bench", "render"};
 const QStringList kHelp{"help", "--help", "-h"};
 
 int usage() {
-  out() << "usage: scorescope [viewport options]   open the viewport (default: lesson 2 on gmm8-ring)\n"
-           "       scorescope <command> [options]  run headless\n\n"
+  out() << "usage: scorescope [FILE.json] [viewport options]   open the viewport (default: lesson 2 on gmm8-ring)\n"
+           "       scorescope <command> [options]             run headless\n\n"
            "viewport options:\n"
-           "  --lesson N (1..6), --target NAME|draw, --process NAME, --particles N, --seed S,\n"
-           "  --sampler NAME, --steps N, --class Y, --scale S, --sweep, --annealed, --contours,\n"
-           "  --tilted-law (lesson 5), --likelihood-map (lesson 4),\n"
-           "  --score SOURCE, --model FILE, --classifier FILE, --train-steps N,\n"
-           "  --screenshot FILE [--position U] [--size WxH],\n"
-           "  --bench-frames N (median and p95 frame times)\n\n"
+        << io::viewportOptionsHelp().section("Options:\n", 1).section("\nArguments:", 0, 0) << "\n"
            "commands:\n"
            "  sample   draw samples with a sampler driven by the exact (or a learned) score\n"
            "  train    train a score network or a noisy classifier; write a model file\n"
            "  forward  noise data samples to time t\n"
            "  score    exact (or learned) score grad log p_t at given points\n"
            "  nll      PF-ODE negative log-likelihood at given points\n"
-           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n\n"
+           "  bench    PF-ODE (default) or training-step (bench train) throughput against PyTorch CPU\n"
+           "  render   export a scene file as MP4, GIF or PNG frames without a display\n\n"
            "scorescope <command> --help lists the command's options and defaults.\n";
   out().flush();
   return 0;

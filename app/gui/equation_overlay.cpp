@@ -70,26 +70,28 @@ std::vector<std::string> reverseLines(const Scene& scene, const Process& p, doub
   return lines;
 }
 
-// The scales on show: the sweep's when there is one, else the single scale.
-std::vector<double> guidanceScales(const GuidanceSpec& g) {
-  return g.sweep.empty() ? std::vector<double>{g.scale} : g.sweep;
+// The guidance scales on show as gamma: the sweep's (gamma for both kinds) when there is one,
+// else the single scale (CFG stores w = gamma - 1).
+std::vector<double> guidanceGammas(const GuidanceSpec& g) {
+  if (!g.sweep.empty()) return g.sweep;
+  return {g.kind == GuidanceKind::ClassifierFree ? lectureGammaFromW(g.scale) : g.scale};
 }
 
 std::vector<std::string> guidanceLines(const Scene& scene, double t) {
   const GuidanceSpec& g = scene.sampled.guidance;
-  const std::vector<double> scales = guidanceScales(g);
+  const std::vector<double> gammas = guidanceGammas(g);
   const std::string label = format("y = class %d    t = %.3f", g.label, t);
-  auto list = [&](double (*map)(double)) {
+  auto list = [&](double shift) {
     std::string out;
-    for (std::size_t i = 0; i < scales.size(); ++i) out += format(i ? ", %.3g" : "%.3g", map(scales[i]));
+    for (std::size_t i = 0; i < gammas.size(); ++i) out += format(i ? ", %.3g" : "%.3g", gammas[i] + shift);
     return out;
   };
   switch (g.kind) {
     case GuidanceKind::ClassifierFree:
       return {"CFG:  ε̃ = (1 + w) ε_θ(x, y) − w ε_θ(x)", "       = γ ε_θ(x, y) + (1 − γ) ε_θ(x),    γ = 1 + w",
-              "w = " + list([](double w) { return w; }) + "    γ = " + list(lectureGammaFromW) + "    " + label};
+              "w = " + list(-1.0) + "    γ = " + list(0.0) + "    " + label};
     case GuidanceKind::Classifier:
-      return {"∇ₓ log pₜ(x) + γ ∇ₓ log pₜ(y | x)", "γ = " + list([](double w) { return w; }) + "    " + label};
+      return {"∇ₓ log pₜ(x) + γ ∇ₓ log pₜ(y | x)", "γ = " + list(0.0) + "    " + label};
     case GuidanceKind::Conditional:
     case GuidanceKind::None: break;
   }

@@ -93,7 +93,7 @@ std::string roundTripTitle(const Session& session) {
   const RunOutput* out = session.shown();
   const bool decoding = out && !out->runs.empty() &&
                         2 * session.displayStep() > static_cast<int>(out->runs.front().trajectory.times.size()) - 1;
-  return decoding ? "DDIM round trip: decoding  noise -> x0  (eta = 0)" : "DDIM round trip: encoding  x0 -> noise  (eta = 0)";
+  return decoding ? "DDIM round trip: decoding  noise → x₀  (η = 0)" : "DDIM round trip: encoding  x₀ → noise  (η = 0)";
 }
 
 std::vector<std::string> paneTitles(const Session& session, const Scene& scene) {
@@ -105,15 +105,15 @@ std::vector<std::string> paneTitles(const Session& session, const Scene& scene) 
   }
   switch (scene.sampled.lesson) {
     case Lesson::ForwardNoising:
-      if (!display.layers.density) return {"samples  x_t = a(t) x0 + s(t) eps"};
-      return {"samples  x_t = a(t) x0 + s(t) eps", "exact density p_t"};
+      if (!display.layers.density) return {"samples  xₜ = αₜ x₀ + σₜ ε"};
+      return {"samples  xₜ = αₜ x₀ + σₜ ε", "exact density pₜ"};
     case Lesson::ScoreField:
-      if (source == ScoreSource::Learned) return {"learned score  s_theta  over  p_t"};
-      if (source == ScoreSource::Both) return {"exact  grad log p_t  over  p_t", "learned  s_theta  over  p_t"};
-      return {"score  grad log p_t  over  p_t"};
+      if (source == ScoreSource::Learned) return {"learned score  s_θ  over  pₜ"};
+      if (source == ScoreSource::Both) return {"exact  ∇ log pₜ  over  pₜ", "learned  s_θ  over  pₜ"};
+      return {"score  ∇ log pₜ  over  pₜ"};
     case Lesson::LearnScore:
-      return {session.scoreTraining().hasModel() ? "learned  s_theta  over its error" : "learned  s_theta  (no model yet)",
-              "exact  grad log p_t  over  p_t"};
+      return {session.scoreTraining().hasModel() ? "learned  s_θ  over its error" : "learned  s_θ  (no model yet)",
+              "exact  ∇ log pₜ  over  pₜ"};
     case Lesson::Langevin:
     case Lesson::ReverseVsOde:
     case Lesson::Guidance: break;
@@ -166,8 +166,12 @@ std::pair<int, int> paneGrid(int n) { return n > 3 ? std::pair{(n + 1) / 2, 2} :
 
 std::string captionOf(const Session& session, const Scene& scene, std::size_t index) {
   if (scene.sampled.lesson == Lesson::LearnScore) {
-    if (index != 0 || !session.scoreTraining().hasModel()) return {};
-    return "colour: s(t) |s_theta - grad log p_t|\nlog scale: " + fmt("%.3g", kErrorScaleLow) + " dark .. " +
+    if (index != 0) return {};
+    if (!session.scoreTraining().hasModel()) {
+      return session.scoreTraining().state() == TrainingState::Running ? "training s_θ ..."
+                                                                       : "press Start (Lesson panel) to train s_θ live on this target";
+    }
+    return "colour: σₜ |s_θ − ∇ log pₜ|\nlog scale: " + fmt("%.3g", kErrorScaleLow) + " dark .. " +
            fmt("%.3g", kErrorScaleHigh) + " bright";
   }
   std::string caption;
@@ -175,17 +179,17 @@ std::string captionOf(const Session& session, const Scene& scene, std::size_t in
   if (run && run->guidance != GuidanceKind::None && scene.display.layers.density) {
     // What the colour map is, honestly: the exact guided density at this gamma (for a learned run
     // the reference it aims at, not the learned model's own law).
-    caption = "colour: exact p_t(x) p_t(y|x)^" + fmt("%.3g", runGamma(*run)) +
+    caption = "colour: exact pₜ(x) pₜ(y|x)^γ at γ = " + fmt("%.3g", runGamma(*run)) +
               (run->source == ScoreSource::Learned ? " (reference)" : "") + ", scaled to its max";
     if (index == 0 && scene.sampled.guidance.sweep.size() > 1) {
-      caption += "\nexact scores: CFG w = gamma - 1 = classifier gamma\narrows: one colour scale for all panes";
+      caption += "\nexact scores: CFG at w = γ − 1 equals classifier guidance at γ\narrows: one colour scale for all panes";
     }
   }
   const RunOutput* out = session.shown();
   if (!out || index >= out->w1.size()) return caption;
   const std::string before = caption + (caption.empty() ? "" : "\n");
   if (out->plan.roundTrip && index < out->runs.size()) {
-    return before + "mean |x0 - decode(encode(x0))| = " + fmt("%.3g", out->runs[index].reconstructionError) + "  (" +
+    return before + "mean |x₀ − decode(encode(x₀))| = " + fmt("%.3g", out->runs[index].reconstructionError) + "  (" +
            std::to_string(out->runs[index].run.sampler.steps) + " steps each way)";
   }
   return before + "sliced W1 to exact " + (run && run->guidance != GuidanceKind::None ? "class" : "target") +
@@ -230,21 +234,21 @@ std::string runTitle(const PlannedRun& run, bool cfgShowsGamma) {
   switch (run.guidance) {
     case GuidanceKind::None: break;
     case GuidanceKind::Conditional: return "conditional score" + y;
-    case GuidanceKind::Classifier: return "classifier guidance  gamma = " + fmt("%.3g", run.scale) + y;
+    case GuidanceKind::Classifier: return "classifier guidance  γ = " + fmt("%.3g", run.scale) + y;
     case GuidanceKind::ClassifierFree: {
       const std::string w = fmt("%.3g", run.scale), gamma = fmt("%.3g", lectureGammaFromW(run.scale));
-      if (cfgShowsGamma) return "CFG  gamma = " + gamma + "  (w = gamma - 1 = " + w + ")" + y;
-      return "CFG  w = " + w + "  (gamma = 1 + w = " + gamma + ")" + y;
+      if (cfgShowsGamma) return "CFG  γ = " + gamma + "  (w = γ − 1 = " + w + ")" + y;
+      return "CFG  w = " + w + "  (γ = 1 + w = " + gamma + ")" + y;
     }
   }
   const std::string title(samplerInfo(run.sampler.kind).title);
-  if (run.sampler.kind == SamplerKind::Ddim) return title + " eta = " + fmt("%.3g", run.sampler.ddimEta);
+  if (run.sampler.kind == SamplerKind::Ddim) return title + " η = " + fmt("%.3g", run.sampler.ddimEta);
   return title;
 }
 
 std::string processTitleAt(const Process& process, double t) {
   char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%s (a = %.2f, s = %.2f)", processShortName(process.kind()), process.a(t),
+  std::snprintf(buffer, sizeof buffer, "%s (αₜ = %.2f, σₜ = %.2f)", processShortName(process.kind()), process.a(t),
                 process.s(t));
   return buffer;
 }
@@ -349,8 +353,8 @@ void FrameBuilder::fillTilted(const Session& session, const Scene& scene, Pane& 
   const PlannedRun* run = paneRun(session, index);
   if (!run) return;
   const Tilted& law = tilted(session.plan(), run->label, runGamma(*run));
-  std::string text = "colour: tilted law q_0 = p_0 p_0(y|x)^" + fmt("%.3g", law.gamma) + " / Z  (t = " +
-                     fmt("%.3g", law.law->baseTime()) + ")\narrows: grad log Z_t = guided - score of q_t";
+  std::string text = "colour: tilted law q₀ = p₀ p₀(y|x)^γ / Z at γ = " + fmt("%.3g", law.gamma) + "  (t = " +
+                     fmt("%.3g", law.law->baseTime()) + ")\narrows: ∇ log Zₜ = guided score − ∇ log qₜ";
   if (scene.display.layers.arrows && session.displayTime() < law.law->resolvedTime()) {
     text += "\n(arrows at t = " + fmt("%.3f", law.law->resolvedTime()) + ", the finest the grid resolves)";
   }
@@ -364,7 +368,7 @@ void FrameBuilder::fillTilted(const Session& session, const Scene& scene, Pane& 
       pane.tiltedW1 = slicedWasserstein(final.topRows(n), law.law->sample(n, CounterRng(scene.sampled.seed + 77)), 1,
                                         kW1Directions, 1);
     }
-    text += "\nsliced W1 guided samples to q_0: " + fmt("%.3f", pane.tiltedW1);
+    text += "\nsliced W1 guided samples to q₀: " + fmt("%.3f", pane.tiltedW1);
   }
   pane.caption = text;
 }
@@ -645,6 +649,7 @@ void FrameBuilder::fillLegend(const Session& session, const Scene& scene, Pane& 
   in.trueArrowLength = scene.display.trueArrowLength;
   in.arrowGain = scene.display.arrowGain;
   in.maxScore = pane.arrowMaxScore;
+  if (showsTiltedLaw(scene)) in.arrowField = "∇ log Zₜ";
   pane.legend = makeLegend(in);
 }
 

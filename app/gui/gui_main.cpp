@@ -19,6 +19,7 @@
 #include "gui/viewport_flags.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/text_file.hpp"
+#include "io/viewport_options.hpp"
 #include "scorescope/presets.hpp"
 
 namespace scorescope::gui {
@@ -104,7 +105,7 @@ int runGui(int argc, char** argv) {
   const std::optional<ViewportFlags> flags = parseViewportFlags(QApplication::arguments(), error);
   if (!flags) return fail(error);
   if (flags->help) {
-    QTextStream(stdout) << viewportHelp();
+    QTextStream(stdout) << io::viewportOptionsHelp();
     return 0;
   }
   for (const QString& warning : flags->warnings) QTextStream(stderr) << "scorescope: warning: " << warning << Qt::endl;
@@ -123,6 +124,7 @@ int runGui(int argc, char** argv) {
   MainWindow window;
   // The flag wins for this run only; without it, the scale chosen last time.
   window.viewport()->controller().setUiScale(flags->uiScale > 0.0f ? flags->uiScale : loadUiScale());
+  window.viewport()->controller().setPanelsHidden(flags->panelsHidden);
   Session& session = window.viewport()->session();
   session.adoptModels(flags->models);
   // The file's scene is the document (what Save writes back to); the other flags then edit it.

@@ -51,12 +51,13 @@ Legend makeLegend(const LegendInput& in) {
   }
   if (in.arrows) {
     LegendRow length;
-    length.text = in.trueArrowLength ? "arrow length " + number(in.arrowGain) + " x |score| (max 1.5 cells)"
-                                     : "arrow: score direction (length fixed)";
+    const std::string& f = in.arrowField;
+    length.text = in.trueArrowLength ? "arrow length " + number(in.arrowGain) + " × |" + f + "| (max 1.5 cells)"
+                                     : "arrow: " + f + " direction (length fixed)";
     legend.rows.push_back(std::move(length));
     LegendRow scale;
     scale.kind = LegendRow::Kind::ArrowScale;
-    scale.text = "|score| 0 .. " + number(in.maxScore);
+    scale.text = "|" + f + "| 0 .. " + number(in.maxScore);
     legend.rows.push_back(std::move(scale));
   }
   return legend;

@@ -14,6 +14,7 @@ namespace scorescope::gui {
 struct LegendSwatch {
   render::Rgba8 colour;
   std::string label;  // "0", "1", ... or empty
+  bool operator==(const LegendSwatch&) const = default;
 };
 
 struct LegendRow {
@@ -25,6 +26,7 @@ struct LegendRow {
   Kind kind = Kind::Text;
   std::vector<LegendSwatch> swatches;
   std::string text;
+  bool operator==(const LegendRow&) const = default;
 };
 
 struct Legend {
@@ -32,6 +34,7 @@ struct Legend {
   bool empty() const { return rows.empty(); }
   // All rows' text and swatch labels, one row a line (tests and tool tips).
   std::string text() const;
+  bool operator==(const Legend&) const = default;
 };
 
 // What the legend of one pane is made from.
@@ -42,7 +45,8 @@ struct LegendInput {
   bool arrows = false;        // score arrows drawn
   bool trueArrowLength = false;
   double arrowGain = 0.0;     // true length: data units per unit of |score|
-  double maxScore = 0.0;      // the largest |score| over the arrow grid (brightest colour)
+  double maxScore = 0.0;      // the largest |field| over the arrow grid (brightest colour)
+  std::string arrowField = "score";  // what the arrows show, in the legend's words
 };
 
 // The class palette repeats after this many colours; more classes are named as a range.

@@ -67,7 +67,7 @@ void langevin(SamplerSettings& s, WidgetLog& log) {
   log.add("steps/level", {"sampled.sampler.stepsPerLevel", "sampled.sampler.steps"});
   sliderDouble("epsilon", s.annealedEpsilon, 1e-6, 1e-2, "%.2e", true);
   log.add("epsilon", {"sampled.sampler.annealedEpsilon"});
-  ImGui::TextDisabled("eta_l = epsilon s_l^2 / s_L^2");
+  ImGui::TextDisabled("η_l = ε σ_l² / σ_L²");
 }
 
 // The other Langevin sampler, to run beside `sampler` (lesson 3's comparison).
@@ -169,7 +169,7 @@ void reverseVsOde(SampledScene& s, WidgetLog& log) {
 // kMaxSweepScales). Typed values are clamped to [0, 100], the range the scene accepts.
 void sweepValues(std::vector<double>& sweep, WidgetLog& log) {
   const std::vector<std::string> field = {"sampled.guidance.sweep"};
-  ImGui::TextDisabled("gamma values (CFG: w = gamma - 1)");
+  ImGui::TextDisabled("γ values (CFG: w = γ − 1)");
   std::size_t remove = sweep.size();
   for (std::size_t i = 0; i < sweep.size(); ++i) {
     ImGui::PushID(static_cast<int>(i));
@@ -211,7 +211,7 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
       g.scale = cfgShowsGamma ? shown - 1.0 : shown;
     }
     log.add("scale", {"sampled.guidance.scale"});
-    ImGui::Text("w = %.2f  <=>  gamma = 1 + w = %.2f", g.scale, lectureGammaFromW(g.scale));
+    ImGui::Text("w = %.2f  ⇔  γ = 1 + w = %.2f", g.scale, lectureGammaFromW(g.scale));
   }
   bool sweep = !g.sweep.empty();
   if (ImGui::Checkbox("sweep over gamma", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
@@ -266,10 +266,10 @@ void lessonSection(Scene& scene, int labelCount, const Target* target, WidgetLog
       return;
     case Lesson::Guidance: {
       guidance(s, labelCount, scene.display.cfgShowsGamma, log);
-      ImGui::TextDisabled("exact scores: classifier at gamma");
-      ImGui::TextDisabled("= CFG at w = gamma - 1");
+      ImGui::TextDisabled("exact scores: classifier at γ");
+      ImGui::TextDisabled("= CFG at w = γ − 1");
       if (s.guidance.kind == GuidanceKind::Classifier) {
-        ImGui::Checkbox("tilted law q_0 and grad log Z_t", &scene.display.tiltedLaw);
+        ImGui::Checkbox("tilted law q₀ and ∇ log Zₜ", &scene.display.tiltedLaw);
         log.add("tilted law", {"display.tiltedLaw"});
       }
       if (s.guidance.kind == GuidanceKind::ClassifierFree) {

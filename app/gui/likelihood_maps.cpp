@@ -50,6 +50,13 @@ std::shared_ptr<const Eigen::VectorXd> LikelihoodMaps::get(const LikelihoodKey& 
   return nullptr;
 }
 
+bool LikelihoodMaps::computing() const {
+  for (const Entry& e : entries_) {
+    if (!e.values) return true;
+  }
+  return false;
+}
+
 void LikelihoodMaps::waitForIdle() {
   pool_.waitForDone();
   QCoreApplication::sendPostedEvents(this);

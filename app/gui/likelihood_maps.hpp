@@ -32,6 +32,8 @@ class LikelihoodMaps : public QObject {
   std::shared_ptr<const Eigen::VectorXd> get(const LikelihoodKey& key) const;
   // Blocks until no map is being computed and delivers the results (tests, screenshots).
   void waitForIdle();
+  // A map asked for is still being computed.
+  bool computing() const;
 
  signals:
   void ready();

@@ -22,22 +22,22 @@ constexpr ImGuiSliderFlags kClamp = ImGuiSliderFlags_AlwaysClamp;
 const char* lessonBlurb(Lesson lesson) {
   switch (lesson) {
     case Lesson::ForwardNoising:
-      return "Every data point x0 is pushed towards noise: x_t = a(t) x0 + s(t) eps. Each particle keeps "
-             "its own eps, so scrubbing t is smooth. Right: the exact density p_t of x_t.";
+      return "Every data point x₀ is pushed towards noise: xₜ = αₜ x₀ + σₜ ε. Each particle keeps "
+             "its own ε, so scrubbing t is smooth. Right: the exact density pₜ of xₜ.";
     case Lesson::ScoreField:
-      return "Arrows show the exact score grad log p_t, pointing uphill on p_t. Slide t: the modes "
+      return "Arrows show the exact score ∇ log pₜ, pointing uphill on pₜ. Slide t: the modes "
              "blur and merge, the field becomes a gentle pull towards the centre.";
     case Lesson::Langevin:
-      return "x <- x + (eta/2) score(x) + sqrt(eta) z. Plain Langevin uses one noise level and gets "
+      return "x ← x + (η/2) ∇ log p(x) + √η z. Plain Langevin uses one noise level and gets "
              "stuck between modes; annealed Langevin (NCSN) walks the levels down.";
     case Lesson::ReverseVsOde:
       return "Both start from the same noise. The reverse SDE adds fresh noise each step; the "
              "probability-flow ODE is deterministic with the same marginals.";
     case Lesson::Guidance:
-      return "Steer samples towards a class. Classifier guidance adds gamma grad log p_t(y|x); CFG mixes "
-             "conditional and unconditional scores: (1+w) eps_c - w eps_u = gamma eps_c + (1-gamma) eps_u.";
+      return "Steer samples towards a class. Classifier guidance adds γ ∇ log pₜ(y|x); CFG mixes "
+             "conditional and unconditional predictions: (1 + w) ε_c − w ε_u = γ ε_c + (1 − γ) ε_u.";
     case Lesson::LearnScore:
-      return "A network s_theta learns the score from noised samples (denoising score matching). Left: "
+      return "A network s_θ learns the score from noised samples (denoising score matching). Left: "
              "its field over its error; right: the exact field.";
   }
   throw std::logic_error("lessonBlurb(): unknown lesson " + std::to_string(static_cast<int>(lesson)));

@@ -126,7 +126,7 @@ void lossPlot(const TrainingStatus& st, WidgetLog& log) {
 
 void errorReadout(const TrainingStatus& st, WidgetLog& log) {
   if (st.errorSteps < 0) return;
-  ImGui::Text("score error  E s^2|s_theta - s|^2 = %.4f", st.error);
+  ImGui::Text("score error  E σₜ² |s_θ − ∇ log pₜ|² = %.4f", st.error);
   ImGui::TextDisabled("(measured at step %lld)", st.errorSteps);
   if (st.errorCurve.size() < 2) return;
   const float top = *std::max_element(st.errorCurve.begin(), st.errorCurve.end());

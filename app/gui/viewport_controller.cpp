@@ -17,12 +17,21 @@
 #include "gui/equation_overlay.hpp"
 #include "gui/ui_scale.hpp"
 #include "gui/legend_overlay.hpp"
+#include "gui/overlay_text.hpp"
 #include "gui/number_text.hpp"
 #include "render/colormap.hpp"
+#include "render/offscreen_target.hpp"
 #include "render/scene_renderer.hpp"
 #include "scorescope/parallel.hpp"
 
 namespace scorescope::gui {
+
+struct ViewportController::EquationBox {
+  std::vector<std::string> lines;
+  float fontSize = 0.0f, lineHeight = 0.0f, lineGap = 0.0f, pad = 0.0f;
+  ImVec2 min{0.0f, 0.0f}, max{0.0f, 0.0f};
+};
+
 namespace {
 
 constexpr double kHandleRadiusPx = 11.0;
@@ -44,38 +53,30 @@ void axisLabel(ImDrawList* dl, ImVec2 at, const std::string& text) {
   dl->AddText(at, IM_COL32(185, 195, 210, 255), text.c_str());
 }
 
-// The font size at which `text` (one line or several) is at most maxWidth wide: the current
-// font's size when it fits, else smaller. A long pane title or caption at a large UI scale
-// shrinks to its pane instead of running past the edge.
-float fittedFontSize(const char* text, float maxWidth) {
-  const float size = ImGui::GetFontSize();
-  const float width = ImGui::CalcTextSize(text).x;
-  return width <= maxWidth || width <= 0.0f ? size : size * std::max(0.0f, maxWidth) / width;
-}
-
-// Text at a font size (ImGui's sizes scale linearly with it).
-ImVec2 textSize(const char* text, float fontSize) {
-  const ImVec2 s = ImGui::CalcTextSize(text);
-  const float k = fontSize / ImGui::GetFontSize();
-  return {s.x * k, s.y * k};
-}
-
 // Lesson 3 on a mixture: one bar per mode for the fraction of the run's particles that ended
 // there, and a white line across it at the mixture's weight, in the pane's top-right corner
 // (outside the toy targets' [-3.5, 3.5]^2; the caption says what bars and lines are). The
 // lecture point is the gap between the two: plain Langevin keeps the basins it started in.
-void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
-  constexpr std::size_t kMaxModes = 16;  // more would be slivers
-  const std::size_t modes = std::min(p.modeFractions.size(), kMaxModes);
+constexpr std::size_t kMaxChartModes = 16;  // more would be slivers
+
+// The chart's slot per mode, at UI scale 1.
+float modeSlot(std::size_t modes) { return modes > 8 ? 10.0f : modes > 4 ? 17.0f : 30.0f; }
+
+ImVec2 modeChartSize(const Pane& p, float u) {
+  const std::size_t modes = std::min(p.modeFractions.size(), kMaxChartModes);
+  constexpr float kBarHeight = 80.0f, kPad = 8.0f;
+  return {(modeSlot(modes) * static_cast<float>(modes) + 2.0f * kPad) * u,
+          (kBarHeight + 2.0f * kPad) * u + ImGui::GetTextLineHeight()};
+}
+
+void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 a, float u) {
+  const std::size_t modes = std::min(p.modeFractions.size(), kMaxChartModes);
   double top = 0.0;
   for (std::size_t k = 0; k < modes; ++k) top = std::max({top, p.modeFractions[k], k < p.modeWeights.size() ? p.modeWeights[k] : 0.0});
   top = std::max(0.1, top);
-  const float slot = modes > 8 ? 10.0f : modes > 4 ? 17.0f : 30.0f, barHeight = 80.0f, pad = 8.0f;
-  const float labelHeight = ImGui::GetTextLineHeight();
-  const float width = slot * static_cast<float>(modes) + 2.0f * pad;
-  const float height = barHeight + labelHeight + 2.0f * pad;
-  const ImVec2 a(topRight.x - width - 10.0f, topRight.y + 40.0f);
-  dl->AddRectFilled(a, ImVec2(a.x + width, a.y + height), rgba(10, 12, 18, 190), 4.0f);
+  const float slot = modeSlot(modes) * u, barHeight = 80.0f * u, pad = 8.0f * u;
+  const ImVec2 size = modeChartSize(p, u);
+  dl->AddRectFilled(a, ImVec2(a.x + size.x, a.y + size.y), rgba(10, 12, 18, 190), 4.0f * u);
   const float baseY = a.y + pad + barHeight;
   const float left = a.x + pad;
   for (std::size_t k = 0; k < modes; ++k) {
@@ -85,18 +86,29 @@ void drawModeChart(ImDrawList* dl, const Pane& p, ImVec2 topRight) {
     const bool labelled = p.modeLabels.size() == p.modeFractions.size() && p.frame.particles.size() == 1 &&
                           p.frame.particles[0].labels;
     const render::Rgba8 c = labelled ? render::classColour(p.modeLabels[k]) : render::Rgba8{110, 180, 255, 255};
-    dl->AddRectFilled(ImVec2(x + 2.0f, baseY - h), ImVec2(x + slot - 2.0f, baseY), rgba(c.r, c.g, c.b, 240));
+    dl->AddRectFilled(ImVec2(x + 2.0f * u, baseY - h), ImVec2(x + slot - 2.0f * u, baseY), rgba(c.r, c.g, c.b, 240));
     if (k < p.modeWeights.size()) {
       const float w = baseY - static_cast<float>(p.modeWeights[k] / top) * barHeight;
-      dl->AddLine(ImVec2(x, w), ImVec2(x + slot, w), rgba(255, 255, 255, 255), 3.0f);
+      dl->AddLine(ImVec2(x, w), ImVec2(x + slot, w), rgba(255, 255, 255, 255), 3.0f * u);
     }
     if (modes <= 8 || k % 2 == 0) {
       char label[8];
       std::snprintf(label, sizeof label, "%zu", k);
-      dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 2.0f), rgba(160, 170, 185, 255), label);
+      dl->AddText(ImVec2(x + 0.5f * slot - 0.5f * ImGui::CalcTextSize(label).x, baseY + 2.0f * u), rgba(160, 170, 185, 255), label);
     }
   }
-  dl->AddLine(ImVec2(left, baseY), ImVec2(left + slot * static_cast<float>(modes), baseY), rgba(160, 170, 185, 255), 1.0f);
+  dl->AddLine(ImVec2(left, baseY), ImVec2(left + slot * static_cast<float>(modes), baseY), rgba(160, 170, 185, 255), 1.0f * u);
+}
+
+// A legend equal to one drawn in a pane above this one, or to its right in the same row, is
+// drawn there only: a sweep's panes share classes and one arrow colour scale, and four copies
+// of the same box would hide the particles.
+bool legendShownElsewhere(const std::vector<Pane>& panes, std::size_t i) {
+  for (std::size_t j = 0; j < panes.size(); ++j) {
+    if (j == i || !(panes[j].legend == panes[i].legend)) continue;
+    if (panes[j].y < panes[i].y || (panes[j].y == panes[i].y && panes[j].x > panes[i].x)) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -146,7 +158,30 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
                                                     : std::min(0.1, static_cast<double>(now - lastTickNs_) * 1e-9);
   lastTickNs_ = now;
   session_.tick(seconds);
+  draw(widthPx, heightPx, devicePixelRatio, paintClock);
+  if (settleFrames_ > 0) --settleFrames_;
+  lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
+  frameMsSmoothed_ = frameMsSmoothed_ == 0.0 ? lastPaintSeconds_ * 1e3
+                                             : 0.9 * frameMsSmoothed_ + 0.1 * lastPaintSeconds_ * 1e3;
+}
 
+void ViewportController::renderExportFrame(render::OffscreenTarget& target, double advanceSeconds) {
+  session_.tick(advanceSeconds);
+  // A frame must not depend on how fast the machine is: the runs it shows are finished and
+  // applied first, and a frame that started a likelihood map is drawn again once it is there.
+  session_.waitForRuns();
+  QElapsedTimer clock;
+  for (int pass = 0; pass < 3; ++pass) {
+    clock.start();
+    target.bind();
+    draw(target.width(), target.height(), 1.0f, clock);
+    target.release();
+    if (!session_.likelihoodMaps().computing()) break;
+    session_.waitForRuns();
+  }
+}
+
+void ViewportController::draw(int widthPx, int heightPx, float devicePixelRatio, const QElapsedTimer& paintClock) {
   layout_ = CanvasLayout{widthPx, heightPx, uiScale_, panelsHidden_};
   frames_.setUiScale(uiScale_);
   const int h = heightPx;
@@ -159,19 +194,13 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
   std::vector<Pane>& panes = frames_.build(session_, layout_.canvasWidth(), canvasH);
   lastBuildSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
   const render::Rgba8 bg = render::FrameData{}.background;
-  QOpenGLFunctions* gl = QOpenGLContext::currentContext()->functions();
-  gl->glClearColor(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f, 1.0f);
-  gl->glClear(GL_COLOR_BUFFER_BIT);
+  render::clearAll(bg.r / 255.0f, bg.g / 255.0f, bg.b / 255.0f);
   // The panel strips get their background from a scissored clear (a memset for a software
   // rasteriser) instead of ImGui's blended window quads: the panels draw without background.
   const auto px = [dpr](int v) { return static_cast<int>(std::lround(static_cast<float>(v) * dpr)); };
-  gl->glEnable(GL_SCISSOR_TEST);
-  gl->glClearColor(kPanelColour[0], kPanelColour[1], kPanelColour[2], 1.0f);
-  gl->glScissor(0, 0, px(layout_.canvasLeft()), px(h));
-  gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glScissor(px(layout_.canvasLeft()), 0, px(layout_.canvasWidth()), px(layout_.timelineHeight()));
-  gl->glClear(GL_COLOR_BUFFER_BIT);
-  gl->glDisable(GL_SCISSOR_TEST);
+  render::clearRect(kPanelColour[0], kPanelColour[1], kPanelColour[2], 0, 0, px(layout_.canvasLeft()), px(h));
+  render::clearRect(kPanelColour[0], kPanelColour[1], kPanelColour[2], px(layout_.canvasLeft()), 0,
+                    px(layout_.canvasWidth()), px(layout_.timelineHeight()));
   for (const Pane& pane : panes) {
     render::TargetRect rect;
     // GL's y runs up from the bottom of the window, below which lies the timeline strip.
@@ -182,13 +211,10 @@ void ViewportController::paint(int widthPx, int heightPx, float devicePixelRatio
     rect.devicePixelRatio = dpr;
     renderer_->draw(pane.frame, pane.view, rect, false);
   }
-  drawOverlay();
-  drawEquationOverlay();
+  const EquationBox equations = layoutEquationOverlay();
+  drawOverlay(equations);
+  drawEquationOverlay(equations);
   bridge_.render();
-  if (settleFrames_ > 0) --settleFrames_;
-  lastPaintSeconds_ = static_cast<double>(paintClock.nsecsElapsed()) * 1e-9;
-  frameMsSmoothed_ = frameMsSmoothed_ == 0.0 ? lastPaintSeconds_ * 1e3
-                                             : 0.9 * frameMsSmoothed_ + 0.1 * lastPaintSeconds_ * 1e3;
 }
 
 std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, int heightPx) {
@@ -214,7 +240,7 @@ std::vector<double> ViewportController::benchOffscreen(int frames, int widthPx, 
   return times;
 }
 
-void ViewportController::drawOverlay() {
+void ViewportController::drawOverlay(const EquationBox& equations) {
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
   const float u = uiScale_;  // offsets below are pixels at UI scale 1
   const auto& panes = frames_.panes();
@@ -269,8 +295,23 @@ void ViewportController::drawOverlay() {
                         rgba(10, 12, 18, 200), 4.0f * u);
       dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.caption.c_str());
     }
-    if (legend) drawLegend(dl, p.legend, x1, y0);
-    if (!p.modeFractions.empty()) drawModeChart(dl, p, ImVec2(x1, y0));
+    // Top-right, below the title: the legend, then the mode chart, both below the equation box
+    // where it reaches this far.
+    const float maxWidth = static_cast<float>(p.width) - 20.0f * u;
+    const LegendLayout legendBox = legend && !legendShownElsewhere(panes, i) ? layoutLegend(p.legend, u, maxWidth)
+                                                                             : LegendLayout{};
+    const ImVec2 chartSize = p.modeFractions.empty() ? ImVec2(0.0f, 0.0f) : modeChartSize(p, u);
+    const float stackWidth = std::max(legendBox.size.x, chartSize.x);
+    float stackTop = y0 + 10.0f * u + ImGui::GetTextLineHeight() + 14.0f * u;
+    if (!equations.lines.empty() && equations.max.x > x1 - 10.0f * u - stackWidth && equations.min.x < x1 &&
+        equations.max.y > stackTop && equations.min.y < y1) {
+      stackTop = equations.max.y + 8.0f * u;
+    }
+    if (legendBox.size.x > 0.0f) {
+      drawLegend(dl, p.legend, legendBox, ImVec2(x1 - 10.0f * u - legendBox.size.x, stackTop));
+      stackTop += legendBox.size.y + 8.0f * u;
+    }
+    if (chartSize.x > 0.0f) drawModeChart(dl, p, ImVec2(x1 - 10.0f * u - chartSize.x, stackTop), u);
     // Data coordinates under the cursor.
     if (hoverPos_.x() >= x0 && hoverPos_.x() < x1 && hoverPos_.y() >= y0 && hoverPos_.y() < y1) {
       const glm::dvec2 w = toWorld(p, hoverPos_);
@@ -288,36 +329,45 @@ void ViewportController::drawOverlay() {
   }
 }
 
-void ViewportController::drawEquationOverlay() {
+ViewportController::EquationBox ViewportController::layoutEquationOverlay() const {
+  EquationBox box;
   const auto& panes = frames_.panes();
-  if (!session_.scene().display.equationOverlay || panes.empty()) return;
-  const std::vector<std::string> lines = equationLines(session_.scene(), session_.displayTime());
-  if (lines.empty()) return;
-  // Top-left of the first pane, below its title row, so it never covers a title; the numbers
-  // line is yellow, the formulas above it white.
-  // It may reach over the next pane (the rule belongs to the whole canvas) but stays inside the
-  // canvas: a line too wide for it shrinks the whole box's text.
-  const float u = uiScale_, pad = 8.0f * u, lineGap = 2.0f * u;
+  if (!session_.scene().display.equationOverlay || panes.empty()) return box;
+  box.lines = equationLines(session_.scene(), session_.displayTime());
+  if (box.lines.empty()) return box;
+  // Top-left of the first pane, below its title row, so it never covers a title. It may reach
+  // over the next pane (the rule belongs to the whole canvas) but stays inside the canvas: a
+  // line too wide for it shrinks the whole box's text.
+  const float u = uiScale_;
+  box.pad = 8.0f * u;
+  box.lineGap = 2.0f * u;
   const Pane& p = panes.front();
   std::string all;
-  for (const std::string& line : lines) all += line + "\n";
-  const float fontSize =
-      fittedFontSize(all.c_str(), static_cast<float>(layout_.canvasWidth() - p.x) - 2.0f * (12.0f * u + pad));
-  const float lineH = textSize("Ag", fontSize).y;
+  for (const std::string& line : box.lines) all += line + "\n";
+  box.fontSize = fittedFontSize(all.c_str(), static_cast<float>(layout_.canvasWidth() - p.x) - 2.0f * (12.0f * u + box.pad));
+  box.lineHeight = textSize("Ag", box.fontSize).y;
   float width = 0.0f;
-  for (const std::string& line : lines) width = std::max(width, textSize(line.c_str(), fontSize).x);
-  const float height = static_cast<float>(lines.size()) * (lineH + lineGap) - lineGap;
+  for (const std::string& line : box.lines) width = std::max(width, textSize(line.c_str(), box.fontSize).x);
+  const float height = static_cast<float>(box.lines.size()) * (box.lineHeight + box.lineGap) - box.lineGap;
   const ImVec2 at(static_cast<float>(layout_.canvasLeft() + p.x) + 12.0f * u,
                   static_cast<float>(p.y) + 10.0f * u + ImGui::GetTextLineHeight() + 8.0f * u + 10.0f * u);
+  box.min = ImVec2(at.x - box.pad, at.y - box.pad);
+  box.max = ImVec2(at.x + width + box.pad, at.y + height + box.pad);
+  return box;
+}
+
+void ViewportController::drawEquationOverlay(const EquationBox& box) {
+  if (box.lines.empty()) return;
+  const float u = uiScale_;
   ImDrawList* dl = ImGui::GetBackgroundDrawList();
-  dl->AddRectFilled(ImVec2(at.x - pad, at.y - pad), ImVec2(at.x + width + pad, at.y + height + pad),
-                    rgba(10, 12, 18, 235), 6.0f * u);
-  dl->AddRect(ImVec2(at.x - pad, at.y - pad), ImVec2(at.x + width + pad, at.y + height + pad), rgba(70, 90, 120, 200),
-              6.0f * u, 0, 1.0f * u);
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const bool numbers = i + 1 == lines.size();
-    dl->AddText(ImGui::GetFont(), fontSize, ImVec2(at.x, at.y + static_cast<float>(i) * (lineH + lineGap)),
-                numbers ? rgba(255, 214, 120, 255) : rgba(225, 232, 245, 255), lines[i].c_str());
+  dl->AddRectFilled(box.min, box.max, rgba(10, 12, 18, 235), 6.0f * u);
+  dl->AddRect(box.min, box.max, rgba(70, 90, 120, 200), 6.0f * u, 0, 1.0f * u);
+  // The numbers line is yellow, the formulas above it white.
+  for (std::size_t i = 0; i < box.lines.size(); ++i) {
+    const bool numbers = i + 1 == box.lines.size();
+    const ImVec2 at(box.min.x + box.pad, box.min.y + box.pad + static_cast<float>(i) * (box.lineHeight + box.lineGap));
+    dl->AddText(ImGui::GetFont(), box.fontSize, at, numbers ? rgba(255, 214, 120, 255) : rgba(225, 232, 245, 255),
+                box.lines[i].c_str());
   }
 }
 

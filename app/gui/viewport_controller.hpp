@@ -24,6 +24,10 @@ namespace scorescope::render {
 class SceneRenderer;
 }
 
+namespace scorescope::render {
+class OffscreenTarget;
+}
+
 namespace scorescope::gui {
 
 // The GL format every host requests: OpenGL 3.3 core (the shaders are #version 330 core) and no
@@ -50,6 +54,10 @@ class ViewportController {
   bool ready() const { return renderer_ != nullptr; }
   // Draws a frame of a w x h (logical pixels) canvas into the bound framebuffer.
   void paint(int widthPx, int heightPx, float devicePixelRatio);
+  // Export: advances the play head by `advanceSeconds`, then draws the frame into `target` (its
+  // size in pixels, device-pixel ratio 1) once every run and likelihood map it shows is there,
+  // so the same scene gives the same frames on any machine speed. Context current.
+  void renderExportFrame(render::OffscreenTarget& target, double advanceSeconds);
   // Renders `frames` frames of the playing scene into an offscreen FBO of the canvas size with
   // the same renderers (no ImGui, no host: what a headless exporter does), timing each to
   // glFinish; milliseconds per frame. Context current.
@@ -83,9 +91,13 @@ class ViewportController {
 
  private:
   enum class Drag { None, Pan, Handle, PendingClick };
-  void drawOverlay();
-  // The update rule on show and its numbers, boxed in the top-left corner of the canvas.
-  void drawEquationOverlay();
+  // The update rule on show and its numbers, boxed in the top-left corner of the canvas: laid
+  // out first so the panes' legends and charts can keep clear of it, drawn last.
+  struct EquationBox;  // in the .cpp: its geometry is ImGui's
+  EquationBox layoutEquationOverlay() const;
+  void draw(int widthPx, int heightPx, float devicePixelRatio, const QElapsedTimer& paintClock);
+  void drawOverlay(const EquationBox& equations);
+  void drawEquationOverlay(const EquationBox& box);
   int handleAt(QPointF pos) const;
   const Pane* paneAt(QPointF pos) const;
   glm::dvec2 toWorld(const Pane& pane, QPointF pos) const;

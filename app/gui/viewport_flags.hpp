@@ -4,11 +4,15 @@
 // applies to; a bad one gives one line naming it and its allowed range.
 #include <QString>
 #include <QStringList>
+#include <memory>
 #include <optional>
+
+class QCommandLineParser;
 
 #include "io/lecture_file.hpp"
 #include "scorescope/scene.hpp"
 #include "scorescope/scene_plan.hpp"
+#include "scorescope/score_network.hpp"
 
 namespace scorescope::gui {
 
@@ -28,12 +32,15 @@ struct ViewportFlags {
   LearnedModels models;      // --model, --classifier
   long long trainSteps = 0;  // > 0: train the score network this many steps before the first frame
   float uiScale = 0.0f;      // --ui-scale in [1, 3]; 0: not given (the remembered preference)
+  bool panelsHidden = false;  // --no-panels
 };
+
+// A model file given as --NAME of the expected role, or null with `error` naming the flag.
+std::shared_ptr<const TrainedNetwork> readModelFlag(const QCommandLineParser& parser, const QString& name,
+                                                    NetworkRole role, QString& error);
 
 // Parses QCoreApplication::arguments() (the program name first); nullopt with `error` set on a
 // bad flag.
 std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QString& error);
-// The text of --help.
-QString viewportHelp();
 
 }  // namespace scorescope::gui

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <stdexcept>
+#include <vector>
 
 #include "scorescope/time_grid.hpp"
 
@@ -47,6 +49,33 @@ void kernelRows(const Eigen::VectorXd& x, double origin, double step, Eigen::Ind
     }
     kernel.row(p) = (nearest - kernel.row(p).array()).exp();
   }
+}
+
+// The distinct values among v (NaNs count as one value) and, per entry, the index of its value.
+// The viewport asks for the field on a grid of nodes, whose n points have only ~sqrt(n) distinct
+// x and y coordinates: the kernel rows and their products with the table are then needed once
+// per distinct coordinate, not once per point.
+struct Distinct {
+  Eigen::VectorXd values;
+  std::vector<Eigen::Index> index;
+};
+
+Distinct distinct(const Eigen::VectorXd& v) {
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(v.size()));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  auto key = [&](Eigen::Index i) { return std::pair{std::isnan(v(i)), v(i)}; };
+  std::sort(order.begin(), order.end(), [&](Eigen::Index a, Eigen::Index b) { return key(a) < key(b); });
+  Distinct d;
+  d.index.resize(order.size());
+  std::vector<double> values;
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const double value = v(order[k]);
+    const bool same = !values.empty() && (values.back() == value || (std::isnan(values.back()) && std::isnan(value)));
+    if (!same) values.push_back(value);
+    d.index[static_cast<std::size_t>(order[k])] = static_cast<Eigen::Index>(values.size()) - 1;
+  }
+  d.values = Eigen::Map<const Eigen::VectorXd>(values.data(), static_cast<Eigen::Index>(values.size()));
+  return d;
 }
 
 }  // namespace
@@ -121,20 +150,24 @@ Points TiltedLaw::noisedScore(const Points& x, double t) const {
   const double r = process_.a(t) / process_.a(baseTime_);
   const double s = process_.s(t), s0 = process_.s(baseTime_);
   const double q = std::max(std::sqrt(std::max(0.0, s * s - r * r * s0 * s0)), r * step_);
+  const Distinct xs = distinct(x.col(0)), ys = distinct(x.col(1));
   Eigen::MatrixXd kx, dx, ky, dy;
-  kernelRows(x.col(0), xMin_, step_, probability_.rows(), r, q, kx, dx);
-  kernelRows(x.col(1), yMin_, step_, probability_.cols(), r, q, ky, dy);
+  kernelRows(xs.values, xMin_, step_, probability_.rows(), r, q, kx, dx);
+  kernelRows(ys.values, yMin_, step_, probability_.cols(), r, q, ky, dy);
   // q_t(x) ~ sum_ij P_ij kx_i ky_j (up to the per-point scale the rows were divided by, which
   // cancels in the log-derivative); its x-derivative puts dx_i into the sum, its y-derivative dy_j.
-  const Eigen::MatrixXd kxP = kx * probability_;
-  const Eigen::ArrayXd value = (kxP.array() * ky.array()).rowwise().sum();
-  const Eigen::ArrayXd ddx = (((kx.array() * dx.array()).matrix() * probability_).array() * ky.array()).rowwise().sum();
-  const Eigen::ArrayXd ddy = (kxP.array() * ky.array() * dy.array()).rowwise().sum();
+  // Rows of the products below belong to distinct x coordinates, transposed so that a point's
+  // sums read contiguous columns.
+  const Eigen::MatrixXd kxP = (kx * probability_).transpose();
+  const Eigen::MatrixXd kxdxP = ((kx.array() * dx.array()).matrix() * probability_).transpose();
+  const Eigen::MatrixXd kyT = ky.transpose(), kydyT = (ky.array() * dy.array()).matrix().transpose();
   Points score(x.rows(), 2);
   for (Eigen::Index p = 0; p < x.rows(); ++p) {
-    const bool ok = value(p) > 1e-290;
-    score(p, 0) = ok ? ddx(p) / value(p) : std::numeric_limits<double>::quiet_NaN();
-    score(p, 1) = ok ? ddy(p) / value(p) : std::numeric_limits<double>::quiet_NaN();
+    const Eigen::Index i = xs.index[static_cast<std::size_t>(p)], j = ys.index[static_cast<std::size_t>(p)];
+    const double value = kxP.col(i).dot(kyT.col(j));
+    const bool ok = value > 1e-290;
+    score(p, 0) = ok ? kxdxP.col(i).dot(kyT.col(j)) / value : std::numeric_limits<double>::quiet_NaN();
+    score(p, 1) = ok ? kxP.col(i).dot(kydyT.col(j)) / value : std::numeric_limits<double>::quiet_NaN();
   }
   return score;
 }

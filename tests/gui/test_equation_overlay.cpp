@@ -129,7 +129,7 @@ class TestEquationOverlay : public QObject {
     QVERIFY2(contains(lines, "w = 2.5    γ = 3.5"), joined(lines).c_str());
     QVERIFY(contains(lines, "class 3"));
     s.sampled.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
-    QVERIFY2(contains(equationLines(s, 0.1), "w = 0, 1, 3, 7    γ = 1, 2, 4, 8"), joined(equationLines(s, 0.1)).c_str());
+    QVERIFY2(contains(equationLines(s, 0.1), "w = -1, 0, 2, 6    γ = 0, 1, 3, 7"), joined(equationLines(s, 0.1)).c_str());
   }
 
   void classifierGuidancePrintsGamma() {

@@ -244,7 +244,7 @@ class TestSession : public QObject {
     QCOMPARE(panes[0].frame.densities.size(), std::size_t(1));
     QVERIFY(panes[0].frame.particles.empty());
     QVERIFY(!panes[1].frame.particles.empty());
-    QVERIFY2(panes[0].caption.find("|s_theta - grad log p_t|") != std::string::npos, panes[0].caption.c_str());
+    QVERIFY2(panes[0].caption.find("|s_θ − ∇ log pₜ|") != std::string::npos, panes[0].caption.c_str());
     // A new target: the model stays and the session says where it came from.
     s = session.scene();
     s.sampled.target.preset = "two-moons";
@@ -412,10 +412,10 @@ class TestSession : public QObject {
     session.setScene(s);
     session.waitForRuns();
     FrameBuilder frames;
-    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  w = 3  (gamma = 1 + w = 4)  class 0"));
+    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  w = 3  (γ = 1 + w = 4)  class 0"));
     s.display.cfgShowsGamma = true;
     session.setScene(s);
-    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  gamma = 4  (w = gamma - 1 = 3)  class 0"));
+    QCOMPARE(frames.build(session, 800, 600).front().title, std::string("CFG  γ = 4  (w = γ − 1 = 3)  class 0"));
     // While a new guidance scale samples, the pane keeps its run's title and field.
     const std::vector<render::ArrowInstance> before = frames.panes().front().arrows;
     s.sampled.guidance.scale = 7.0;
@@ -423,13 +423,13 @@ class TestSession : public QObject {
     session.setScene(s);
     const Pane& during = frames.build(session, 800, 600).front();
     QVERIFY(session.busy());
-    QVERIFY2(during.title.find("gamma = 4") != std::string::npos, during.title.c_str());
+    QVERIFY2(during.title.find("γ = 4") != std::string::npos, during.title.c_str());
     QVERIFY(during.arrows.size() == before.size() &&
             std::equal(before.begin(), before.end(), during.arrows.begin(), [](auto& a, auto& b) {
               return a.dx == b.dx && a.dy == b.dy;
             }));
     session.waitForRuns();
-    QVERIFY(frames.build(session, 800, 600).front().title.find("gamma = 8") != std::string::npos);
+    QVERIFY(frames.build(session, 800, 600).front().title.find("γ = 8") != std::string::npos);
     s.sampled.guidance.sweep = {0.0, 1.0, 3.0, 7.0};
     s.sampled.particles = 2000;
     session.setScene(s);
@@ -451,8 +451,8 @@ class TestSession : public QObject {
     const std::vector<Pane>& panes = frames.build(session, 1200, 800);
     QCOMPARE(panes.size(), std::size_t(4));
     // gamma = 0 is p_t itself; gamma = 7 piles the mass onto class 2: the pictures differ.
-    QVERIFY2(panes[0].caption.find("p_t(y|x)^0") != std::string::npos, panes[0].caption.c_str());
-    QVERIFY2(panes[3].caption.find("p_t(y|x)^7") != std::string::npos, panes[3].caption.c_str());
+    QVERIFY2(panes[0].caption.find("pₜ(y|x)^γ at γ = 0,") != std::string::npos, panes[0].caption.c_str());
+    QVERIFY2(panes[3].caption.find("pₜ(y|x)^γ at γ = 7,") != std::string::npos, panes[3].caption.c_str());
     QVERIFY(panes[0].density.size() == panes[3].density.size());
     double difference = 0.0;
     for (std::size_t i = 0; i < panes[0].density.size(); ++i) {
@@ -485,9 +485,10 @@ class TestSession : public QObject {
     session.timeline().scrubTo(1.0);
     FrameBuilder frames;
     const Pane& pane = frames.build(session, 800, 600).front();
-    QVERIFY2(pane.caption.find("tilted law q_0") != std::string::npos, pane.caption.c_str());
-    QVERIFY2(pane.caption.find("sliced W1 guided samples to q_0") != std::string::npos, pane.caption.c_str());
+    QVERIFY2(pane.caption.find("tilted law q₀") != std::string::npos, pane.caption.c_str());
+    QVERIFY2(pane.caption.find("sliced W1 guided samples to q₀") != std::string::npos, pane.caption.c_str());
     QVERIFY(!pane.arrows.empty());  // grad log Z_t is not zero at gamma = 3
+    QVERIFY2(pane.legend.text().find("arrow: ∇ log Zₜ direction") != std::string::npos, pane.legend.text().c_str());
     QVERIFY(!pane.density.empty() && *std::max_element(pane.density.begin(), pane.density.end()) > 0.99f);
   }
 
@@ -794,8 +795,8 @@ class TestSession : public QObject {
     const Process vp(ProcessKind::Vp), ve(ProcessKind::Ve);
     QCOMPARE(panes.size(), std::size_t(2));
     char vpTitle[64], veTitle[64];
-    std::snprintf(vpTitle, sizeof vpTitle, "VP (a = %.2f, s = %.2f)", vp.a(0.3), vp.s(0.3));
-    std::snprintf(veTitle, sizeof veTitle, "VE (a = 1.00, s = %.2f)", ve.s(0.3));
+    std::snprintf(vpTitle, sizeof vpTitle, "VP (αₜ = %.2f, σₜ = %.2f)", vp.a(0.3), vp.s(0.3));
+    std::snprintf(veTitle, sizeof veTitle, "VE (αₜ = 1.00, σₜ = %.2f)", ve.s(0.3));
     QCOMPARE(panes[0].title, std::string(vpTitle));
     QCOMPARE(panes[1].title, std::string(veTitle));
     const ForwardData& data = session.shown()->forward;
@@ -814,7 +815,7 @@ class TestSession : public QObject {
     s.sampled.process = ProcessKind::Ve;
     session.setScene(s);
     session.waitForRuns();
-    QVERIFY(frames.build(session, 1200, 600)[1].title.rfind("VP (a = ", 0) == 0);
+    QVERIFY(frames.build(session, 1200, 600)[1].title.rfind("VP (αₜ = ", 0) == 0);
   }
 
   void lessonThreeComparesPlainWithAnnealedModeByMode() {
@@ -860,9 +861,9 @@ class TestSession : public QObject {
     FrameBuilder frames;
     std::vector<Pane>* panes = &frames.build(session, 1200, 600);
     QCOMPARE(panes->size(), std::size_t(3));
-    QCOMPARE((*panes)[0].title, std::string("DDIM eta = 0"));
-    QCOMPARE((*panes)[1].title, std::string("DDIM eta = 0.5"));
-    QCOMPARE((*panes)[2].title, std::string("DDIM eta = 1"));
+    QCOMPARE((*panes)[0].title, std::string("DDIM η = 0"));
+    QCOMPARE((*panes)[1].title, std::string("DDIM η = 0.5"));
+    QCOMPARE((*panes)[2].title, std::string("DDIM η = 1"));
     s.sampled.etaSweep.clear();
     s.sampled.ddimRoundTrip = true;
     session.setScene(s);
@@ -870,11 +871,11 @@ class TestSession : public QObject {
     session.timeline().scrubTo(0.25);
     panes = &frames.build(session, 1200, 600);
     QCOMPARE(panes->size(), std::size_t(1));
-    QCOMPARE(panes->front().title, std::string("DDIM round trip: encoding  x0 -> noise  (eta = 0)"));
-    QVERIFY2(panes->front().caption.rfind("mean |x0 - decode(encode(x0))| = ", 0) == 0, panes->front().caption.c_str());
+    QCOMPARE(panes->front().title, std::string("DDIM round trip: encoding  x₀ → noise  (η = 0)"));
+    QVERIFY2(panes->front().caption.rfind("mean |x₀ − decode(encode(x₀))| = ", 0) == 0, panes->front().caption.c_str());
     QVERIFY(session.displayTime() > 0.2 && session.displayTime() < 0.8);  // t rises while encoding
     session.timeline().scrubTo(0.9);
-    QCOMPARE(frames.build(session, 1200, 600).front().title, std::string("DDIM round trip: decoding  noise -> x0  (eta = 0)"));
+    QCOMPARE(frames.build(session, 1200, 600).front().title, std::string("DDIM round trip: decoding  noise → x₀  (η = 0)"));
     session.timeline().scrubTo(1.0);
     frames.build(session, 1200, 600);
     QVERIFY(session.displayTime() < 0.01);  // back at the data

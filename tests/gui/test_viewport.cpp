@@ -265,7 +265,7 @@ class TestViewport : public QObject {
     QCOMPARE(session().scene().sampled.guidance.scale, 3.0);  // still w = 3, i.e. gamma = 4
     QVERIFY(!session().busy());
     QCOMPARE(session().shownGeneration(), generation);
-    QVERIFY2(panes().front().title.find("gamma = 4") != std::string::npos, panes().front().title.c_str());
+    QVERIFY2(panes().front().title.find("γ = 4") != std::string::npos, panes().front().title.c_str());
   }
 
   void draggingTheTimeSliderChangesT() {
@@ -482,7 +482,7 @@ class TestViewport : public QObject {
     const CanvasLayout layout = v_->controller().layout();
     v_->controller().setUiScale(1.0f);
     frame();
-    // "score  grad log p_t  over  p_t": cap height to descender, ~15 px at the 16 px font.
+    // "score  ∇ log pₜ  over  pₜ": cap height to descender, ~15 px at the 16 px font.
     QVERIFY2(height1 >= 10 && height1 <= 22, qPrintable(QString("title glyphs %1 px high at 1x").arg(height1)));
     const double ratio = static_cast<double>(height2) / height1;
     QVERIFY2(ratio > 1.75 && ratio < 2.25, qPrintable(QString("title glyphs %1 px at 1x, %2 px at 2x").arg(height1).arg(height2)));

@@ -11,6 +11,7 @@ namespace scorescope::render {
 
 struct Rgba8 {
   std::uint8_t r = 0, g = 0, b = 0, a = 255;
+  bool operator==(const Rgba8&) const = default;
 };
 
 enum class ColormapKind {
