@@ -663,7 +663,9 @@ class BlockEvaluator {
       for (int col = 0; col < cols; ++col) g[col * kp + i] = gk(i, col);
     }
     moments_.resize(cols, terms);  // column t holds term t's columns
-    if (cols == 3 && cols_.mean == 1 && scale > 0.0) {
+    // (scale >= 1e-100: q = r scale then stays a normal number for every |r| >= 1e-200, so the
+    // moments of 1 keep the precision the division by scale needs.)
+    if (cols == 3 && cols_.mean == 1 && scale >= 1e-100) {
       scoreMoments(ExpansionSources{qx, qy, w, g, kp, kp, p + 1, 1, invFactorial_}, scale, avx2);
     } else {
       acc_.assign(static_cast<std::size_t>(4 * terms * cols), 0.0);
