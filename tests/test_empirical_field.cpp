@@ -1,7 +1,8 @@
 // The fast point-set field (cut-off + Taylor expansion over sorted particle blocks) against the
 // brute-force double loop: log density, score, Hessian, class posterior and denoiser, on
-// two-moons, the three-point set and a drawn set with duplicate points, for t from 1e-4 to 1
-// under VP and VE (s up to 50), at particles on, near and far (|x| up to 1e3) from the data.
+// two-moons, the three-point set, a drawn set with duplicate points and a single point, for t
+// from 1e-4 to 1 under VP and VE (s up to 50), at particles on, near and far (|x| up to 1e3)
+// from the data.
 #include <Eigen/Dense>
 #include <QTest>
 #include <cmath>
@@ -26,6 +27,7 @@ PointSet drawnSet() {
 PointSet namedSet(const QString& name) {
   if (name == "two-moons") return makeTwoMoons(500, 0.05, 0);
   if (name == "three-points") return makeThreePoints();
+  if (name == "single") return PointSet{Points::Constant(1, 2, -0.4), Labels::Zero(1)};  // N = 1
   return drawnSet();
 }
 
@@ -71,7 +73,7 @@ void TestEmpiricalField::fastEqualsBruteForce_data() {
   QTest::addColumn<QString>("set");
   QTest::addColumn<QString>("process");
   QTest::addColumn<double>("t");
-  for (const char* set : {"two-moons", "three-points", "drawn"}) {
+  for (const char* set : {"two-moons", "three-points", "drawn", "single"}) {
     for (const char* process : {"vp", "ve"}) {
       for (double t : {1e-4, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0}) {
         QTest::addRow("%s %s t=%g", set, process, t) << QString(set) << QString(process) << t;
