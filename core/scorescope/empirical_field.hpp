@@ -26,8 +26,9 @@
 // particle of a chunk is at squared distance >= minLo from every kept point and has one within
 // minHi, so shifting by (|d|^2 - minLo) / (2 s^2) leaves every exponent <= 0 and the largest
 // >= -(minHi - minLo) / (2 s^2); this is used when that is >= -64 and |d|^2 / (2 s^2) <= 64,
-// so nothing that matters underflows (flushed terms are < e^-644 of the largest) and log p is
-// rounded at the scale 64 (<= 1.4e-14 absolute); the shift's own rounding cancels.
+// so nothing that matters underflows (exponents below -708 are raised to -708 there: each such
+// term is then < e^-644 of the largest) and log p is rounded at the scale 64 (<= 1.4e-14
+// absolute); the shift's own rounding cancels.
 // The expansion's sums are formed four points (or particles) at a time by the same two builds;
 // only the order of the additions changes. For the score alone, the moments of r_x and r_y are
 // read off those of 1 one order higher (sum_i w_i q^(a,b)/(a! b!) r_x,i = (a+1)/scale M_(a+1,b)

@@ -94,9 +94,9 @@ using Vec4i = long long __attribute__((vector_size(32)));
 // of degree 13, whose remainder |r|^14 / 14! < 5e-18 is below 2^-57 relative; 2^k is added to
 // the exponent bits. Below -708 (where 2^k would leave the normal range) the result is 0: such
 // a term is < 1e-307 of the softmax's largest term (which is 1), N of them far below 1e-16.
-[[gnu::always_inline]] inline Vec4 exp4(Vec4 x) {
+// expCore is that exp for arguments already in [-708, 709]; exp4 clamps and masks.
+[[gnu::always_inline]] inline Vec4 expCore(Vec4 xc) {
   constexpr double shifter = 0x1.8p52;  // adding it rounds to an integer, held in the low bits
-  const Vec4 xc = x < -708.0 ? Vec4{} - 708.0 : x;
   const Vec4 kShifted = xc * std::numbers::log2e + shifter;
   const Vec4 k = kShifted - shifter;
   const Vec4 r = (xc - k * 0x1.62e42feep-1) - k * 0x1.a39ef35793c76p-33;
@@ -115,7 +115,10 @@ using Vec4i = long long __attribute__((vector_size(32)));
   p = p * r + 1.0;
   p = p * r + 1.0;
   const Vec4i exponent = ((Vec4i)kShifted - (Vec4i)(Vec4{} + shifter)) << 52;
-  const Vec4 result = (Vec4)((Vec4i)p + exponent);
+  return (Vec4)((Vec4i)p + exponent);
+}
+[[gnu::always_inline]] inline Vec4 exp4(Vec4 x) {
+  const Vec4 result = expCore(x < -708.0 ? Vec4{} - 708.0 : x);
   return x < -708.0 ? Vec4{} : result;
 }
 
@@ -184,7 +187,10 @@ template <bool moments>
     std::memcpy(&rx, pts.rx.data() + i, sizeof rx);
     std::memcpy(&ry, pts.ry.data() + i, sizeof ry);
     std::memcpy(&rn, pts.norm.data() + i, sizeof rn);
-    const Vec4 e = exp4(rx * tx + ry * ty - rn * tn - shift);
+    // Exponents below -708 are raised to it (no mask): such a weight is then e^-708 instead of
+    // less, while the largest weight is >= e^-64 here, so each adds < e^-644 relative.
+    const Vec4 l = rx * tx + ry * ty - rn * tn - shift;
+    const Vec4 e = expCore(l < -708.0 ? Vec4{} - 708.0 : l);
     total += e;
     if constexpr (moments) {
       sx += e * rx;
