@@ -89,10 +89,10 @@ using Vec4 = double __attribute__((vector_size(32)));
 using Vec4i = long long __attribute__((vector_size(32)));
 
 // exp(x) for x <= 0, within a unit in the last place (measured against std::exp over 16M
-// arguments in [-708, 0], both builds: at most 1 ulp apart). x = k ln 2 + r with k = round(x / ln 2), |r| <= ln 2 / 2 (ln 2 split in a high part
-// with trailing zeros, so k ln2_hi is exact, and a low part); exp(r) by its Taylor polynomial
-// of degree 13, whose remainder |r|^14 / 14! < 5e-18 is below 2^-57 relative; 2^k is added to
-// the exponent bits. Below -708 (where 2^k would leave the normal range) the result is 0: such
+// arguments in [-708, 0], both builds: at most 1 ulp apart). x = k ln 2 + r with
+// k = round(x / ln 2), |r| <= ln 2 / 2 (ln 2 split in a high part with trailing zeros, so
+// k ln2_hi is exact, and a low part); exp(r) by its Taylor polynomial of degree 13, whose
+// remainder |r|^14 / 14! < 5e-18 is below 2^-57 relative; 2^k is added to the exponent bits. Below -708 (where 2^k would leave the normal range) the result is 0: such
 // a term is < 1e-307 of the softmax's largest term (which is 1), N of them far below 1e-16.
 // expCore is that exp for arguments already in [-708, 709]; exp4 clamps and masks.
 [[gnu::always_inline]] inline Vec4 expCore(Vec4 xc) {
@@ -125,7 +125,8 @@ using Vec4i = long long __attribute__((vector_size(32)));
 Eigen::Index termCount(int order) { return (order + 1) * (order + 2) / 2; }
 
 // The kept points of a chunk in the layout the loops read: columns padded to a multiple of 4
-// with points whose logit is -inf (weight exactly 0).
+// with points at r = 0 whose logit is -inf (weight 0; e^-708 in the one-pass loop, which is
+// within its bound, and r = 0 keeps them out of the first moments).
 struct PaddedPoints {
   std::vector<double> rx, ry, norm;  // r_i and |r_i|^2
   Eigen::Index count = 0, padded = 0;
