@@ -21,7 +21,7 @@ ExportJob::~ExportJob() {
 QString ExportJob::start() {
   if (QString problem = validateExportSettings(settings_); !problem.isEmpty()) return error_ = problem;
   try {
-    target_ = std::make_unique<render::OffscreenTarget>(settings_.width, settings_.height);
+    for (auto& target : targets_) target = std::make_unique<render::OffscreenTarget>(settings_.width, settings_.height);
   } catch (const std::runtime_error& e) {
     return error_ = QString("size: ") + e.what();
   }
@@ -45,11 +45,20 @@ QString ExportJob::start() {
 
 bool ExportJob::step() {
   if (!sink_ || !error_.isEmpty() || written_ >= frameCount()) return false;
-  controller_->renderExportFrame(*target_, written_ == 0 ? 0.0 : 1.0 / settings_.fps);
-  target_->read(pixels_);
-  // GL leaves the blending's alpha in the buffer; the pictures are opaque.
-  for (std::size_t i = 3; i < pixels_.size(); i += 4) pixels_[i] = 255;
-  const QImage frame(pixels_.data(), settings_.width, settings_.height, settings_.width * 4, QImage::Format_RGBA8888);
+  const double step = 1.0 / settings_.fps;
+  if (!primed_) {
+    controller_->renderExportFrame(*targets_[0], 0.0);
+    primed_ = true;
+  }
+  // Frame k is in targets_[k % 2]. Draw frame k+1 into the other one first: the driver rasterises
+  // it while this thread reads frame k back and writes it out.
+  if (written_ + 1 < frameCount()) {
+    controller_->renderExportFrame(*targets_[(written_ + 1) % 2], step);
+    render::flush();
+  }
+  targets_[written_ % 2]->read(pixels_);
+  // RGBX: GL leaves the blending's alpha in the buffer, and the pictures are opaque.
+  const QImage frame(pixels_.data(), settings_.width, settings_.height, settings_.width * 4, QImage::Format_RGBX8888);
   if (QString problem = sink_->write(frame); !problem.isEmpty()) {
     error_ = problem;
     sink_->abort();

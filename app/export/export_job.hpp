@@ -53,7 +53,10 @@ class ExportJob {
   LearnedModels models_;
   ExportSettings settings_;
   std::unique_ptr<gui::ViewportController> controller_;
-  std::unique_ptr<render::OffscreenTarget> target_;
+  // Two targets, frames alternating: frame k+1 is drawn (and rasterised by the GL driver's own
+  // threads) while frame k is read back and written.
+  std::unique_ptr<render::OffscreenTarget> targets_[2];
+  bool primed_ = false;  // frame 0 drawn
   std::unique_ptr<FrameSink> sink_;
   std::vector<std::uint8_t> pixels_;
   int written_ = 0;

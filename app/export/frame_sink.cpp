@@ -78,7 +78,7 @@ class FfmpegSink final : public FrameSink {
       : final_(s.out), partial_(partialName(s.out, s.format == ExportFormat::Gif ? "gif" : "mp4")), size_(s.width, s.height) {
     const int quality = s.quality == -1 ? defaultQuality(s.format) : s.quality;
     QStringList args{"-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-                     "-f", "rawvideo", "-pix_fmt", "rgba", "-s", QString("%1x%2").arg(s.width).arg(s.height),
+                     "-f", "rawvideo", "-pix_fmt", "rgb0", "-s", QString("%1x%2").arg(s.width).arg(s.height),
                      "-framerate", QString::number(s.fps, 'g', 10), "-i", "pipe:0"};
     if (s.format == ExportFormat::Mp4) {
       // bitexact: no encoder version string or timestamps that differ between runs.
@@ -102,7 +102,10 @@ class FfmpegSink final : public FrameSink {
   bool started() { return process_.waitForStarted(10000); }
 
   QString write(const QImage& frame) override {
-    const QImage rgba = frame.format() == QImage::Format_RGBA8888 ? frame : frame.convertToFormat(QImage::Format_RGBA8888);
+    // rgb0 below: the fourth byte is ignored, so RGBX and RGBA frames go through as they are.
+    const QImage rgba = frame.format() == QImage::Format_RGBX8888 || frame.format() == QImage::Format_RGBA8888
+                            ? frame
+                            : frame.convertToFormat(QImage::Format_RGBX8888);
     if (rgba.size() != size_) return "frame of the wrong size";
     const qsizetype row = static_cast<qsizetype>(size_.width()) * 4;
     for (int y = 0; y < rgba.height(); ++y) {

@@ -68,6 +68,8 @@ void OffscreenTarget::read(std::vector<std::uint8_t>& rgba) const {
   }
 }
 
+void flush() { glFlush(); }
+
 void clearAll(float r, float g, float b) {
   glDisable(GL_SCISSOR_TEST);
   glClearColor(r, g, b, 1.0f);

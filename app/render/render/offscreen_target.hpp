@@ -34,6 +34,10 @@ class OffscreenTarget {
 // The largest width and height a colour renderbuffer may have in the current context.
 int maxRenderbufferSize();
 
+// Hands the commands issued so far to the driver, which (llvmpipe: on its own threads) can
+// rasterise them while the caller goes on.
+void flush();
+
 // Clears the whole bound framebuffer, or only the rectangle (GL window coordinates: origin at the
 // bottom left), to an opaque colour.
 void clearAll(float r, float g, float b);
