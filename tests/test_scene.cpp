@@ -153,6 +153,23 @@ class TestScene : public QObject {
     QVERIFY(!planScene(s).ok());
   }
 
+  void adamSettingsOutsideTheirRangeAreRefused() {
+    // beta1 = 2, beta2 = -1 or epsilon <= 0 train to NaN; they are refused before training.
+    const auto error = [](auto change) {
+      SampledScene s;
+      change(s.training.adam);
+      return QString::fromStdString(validateSampledScene(s));
+    };
+    QCOMPARE(error([](AdamSettings&) {}), QString());
+    QVERIFY(error([](AdamSettings& a) { a.beta1 = 2.0; }).startsWith("training.adam.beta1: expected a number in [0, 1), got 2"));
+    QVERIFY(error([](AdamSettings& a) { a.beta1 = 1.0; }).startsWith("training.adam.beta1: expected a number in [0, 1)"));
+    QVERIFY(error([](AdamSettings& a) { a.beta2 = -1.0; }).startsWith("training.adam.beta2: expected a number in [0, 1), got -1"));
+    QVERIFY(error([](AdamSettings& a) { a.epsilon = -1.0; }).startsWith("training.adam.epsilon: expected a finite number > 0, got -1"));
+    QVERIFY(error([](AdamSettings& a) { a.epsilon = 0.0; }).startsWith("training.adam.epsilon: expected"));
+    QVERIFY(error([](AdamSettings& a) { a.beta2 = std::nan(""); }).startsWith("training.adam.beta2: expected"));
+    QCOMPARE(error([](AdamSettings& a) { a.beta1 = 0.0; a.beta2 = 0.5; a.epsilon = 1e-12; }), QString());
+  }
+
   void thePlanReusesItsTargetWhenOnlyTheSamplerChanges() {
     SampledScene s = enterLesson(SampledScene{}, Lesson::ReverseVsOde);
     s.target.preset = "two-moons";

@@ -241,6 +241,9 @@ class TestSceneFile : public QObject {
     row("eta sweep", withField("sampled.etaSweep", QJsonArray{0.0, 2.0}), "sampled.etaSweep: expected eta in [0, 1], got 2");
     row("eta sweep text", withField("sampled.etaSweep", QJsonArray{0.0, "x"}), "sampled.etaSweep: expected an array of numbers, got an element \"x\"");
     row("learning rate", withField("sampled.training.adam.learningRate", 5), "sampled.training.adam.learningRate: expected");
+    row("adam beta1", withField("sampled.training.adam.beta1", 2), "sampled.training.adam.beta1: expected a number in [0, 1), got 2");
+    row("adam beta2", withField("sampled.training.adam.beta2", -1), "sampled.training.adam.beta2: expected a number in [0, 1), got -1");
+    row("adam epsilon", withField("sampled.training.adam.epsilon", -1), "sampled.training.adam.epsilon: expected a finite number > 0, got -1");
     row("target source", withField("sampled.target", QJsonObject{{"source", "file"}}), "sampled.target.source: expected one of preset, mixture, points, got \"file\"");
     row("target preset", withField("sampled.target", QJsonObject{{"source", "preset"}, {"preset", "moons"}}), "sampled.target: unknown 'moons'; expected one of");
     row("target weight", withField("sampled.target", QJsonObject{{"source", "mixture"}, {"components", QJsonArray{QJsonObject{{"weight", -1}, {"mean", QJsonArray{0, 0}}, {"cov", QJsonArray{QJsonArray{1, 0}, QJsonArray{0, 1}}}}}}}),

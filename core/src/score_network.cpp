@@ -102,6 +102,14 @@ std::string validateTrainingSettings(const TrainingSettings& settings) {
   }
   const double lr = settings.adam.learningRate;
   if (!(lr > 0.0 && lr <= 1.0)) return outOfRange("training.lr", "a number in (0, 1]", std::to_string(lr));
+  // Adam's moment decays must be below 1 (bias correction divides by 1 - beta^k) and not below 0,
+  // and its epsilon must keep the update's denominator positive: else training runs to NaN.
+  const AdamSettings& adam = settings.adam;
+  if (!(adam.beta1 >= 0.0 && adam.beta1 < 1.0)) return outOfRange("training.adam.beta1", "a number in [0, 1)", std::to_string(adam.beta1));
+  if (!(adam.beta2 >= 0.0 && adam.beta2 < 1.0)) return outOfRange("training.adam.beta2", "a number in [0, 1)", std::to_string(adam.beta2));
+  if (!(adam.epsilon > 0.0 && std::isfinite(adam.epsilon))) {
+    return outOfRange("training.adam.epsilon", "a finite number > 0", std::to_string(adam.epsilon));
+  }
   const double p = settings.pEmpty;
   if (!(p >= 0.0 && p <= 1.0)) return outOfRange("training.pEmpty", "a probability in [0, 1]", std::to_string(p));
   if (!(settings.emaDecay >= 0.0 && settings.emaDecay < 1.0)) {
