@@ -153,6 +153,24 @@ class TestScene : public QObject {
     QVERIFY(!planScene(s).ok());
   }
 
+  void aSamplerOutsideItsLessonIsRefused() {
+    // The check --sampler makes, made on the scene itself (files, flags and the panel agree).
+    for (const Lesson lesson : {Lesson::Langevin, Lesson::ReverseVsOde, Lesson::Guidance}) {
+      for (const SamplerKind kind : kAllSamplerKinds) {
+        SampledScene s = enterLesson(SampledScene{}, lesson);
+        s.sampler = defaultSamplerSettings(kind);
+        if (kind == SamplerKind::AnnealedLangevin) s.sampler.steps = s.sampler.stepsPerLevel * 10;
+        const std::string error = validateSampledScene(s);
+        QVERIFY2(samplerFitsLesson(kind, lesson) == error.empty(), error.c_str());
+        if (!error.empty()) QVERIFY2(error.rfind("sampler.kind: expected a sampler of lesson ", 0) == 0, error.c_str());
+      }
+    }
+    SampledScene s = enterLesson(SampledScene{}, Lesson::Langevin);
+    s.sampler = defaultSamplerSettings(SamplerKind::Ddim);
+    QCOMPARE(QString::fromStdString(validateSampledScene(s)),
+             QString("sampler.kind: expected a sampler of lesson 3 (langevin, annealed-langevin), got ddim"));
+  }
+
   void adamSettingsOutsideTheirRangeAreRefused() {
     // beta1 = 2, beta2 = -1 or epsilon <= 0 train to NaN; they are refused before training.
     const auto error = [](auto change) {

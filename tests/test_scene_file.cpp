@@ -147,7 +147,7 @@ class TestSceneFile : public QObject {
     QVERIFY2(differ.empty(), differ.empty() ? "" : differ.front().c_str());
 
     Scene roundTrip = Scene{};
-    roundTrip.sampled.lesson = Lesson::ReverseVsOde;
+    roundTrip.sampled = enterLesson(roundTrip.sampled, Lesson::ReverseVsOde);
     roundTrip.sampled.ddimRoundTrip = true;
     QVERIFY(readBack(io::sceneToJson(roundTrip)) == roundTrip);
   }
@@ -182,10 +182,12 @@ class TestSceneFile : public QObject {
   void missingFieldsKeepTheirDefaults() {
     // An older file (no version, few fields) loads; what it does not say is the default.
     const Scene s = readBack("{\"sampled\": {\"lesson\": 3, \"sampler\": {\"steps\": 500}}}");
+    // A sampler without a kind is the lesson's own (lesson 3: Langevin, without the final denoising).
     Scene expected;
-    expected.sampled.lesson = Lesson::Langevin;
+    expected.sampled = enterLesson(expected.sampled, Lesson::Langevin);
     expected.sampled.sampler.steps = 500;
     QVERIFY(s == expected);
+    QCOMPARE(s.sampled.sampler.kind, SamplerKind::Langevin);
   }
 
   void unknownFieldsAreWarningsNamingTheirPath() {
@@ -256,6 +258,30 @@ class TestSceneFile : public QObject {
     QFETCH(QString, message);
     const QString error = errorOf(json);
     QVERIFY2(error.startsWith(message), qPrintable(error));
+  }
+
+  void aSamplerThatDoesNotFitTheLessonIsRefused_data() {
+    QTest::addColumn<int>("lesson");
+    QTest::addColumn<QString>("sampler");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("lesson 3, ddim") << 3 << "ddim" << "sampled.sampler.kind: expected a sampler of lesson 3 (langevin, annealed-langevin), got ddim";
+    QTest::newRow("lesson 4, langevin") << 4 << "langevin" << "sampled.sampler.kind: expected a sampler of lesson 4 (";
+    QTest::newRow("lesson 4, ode-rk45") << 4 << "ode-rk45" << "sampled.sampler.kind: expected a sampler of lesson 4 (";
+    QTest::newRow("lesson 4, ode-heun") << 4 << "ode-heun" << "sampled.sampler.kind: expected a sampler of lesson 4 (ddpm, ddim, sde, pc), got ode-heun";
+    QTest::newRow("lesson 5, langevin") << 5 << "langevin" << "sampled.sampler.kind: expected a sampler of lesson 5 (";
+    QTest::newRow("lesson 5, annealed") << 5 << "annealed-langevin" << "sampled.sampler.kind: expected a sampler of lesson 5 (";
+  }
+  void aSamplerThatDoesNotFitTheLessonIsRefused() {
+    // The same samplers --sampler refuses in these lessons (samplerFitsLesson).
+    QFETCH(int, lesson);
+    QFETCH(QString, sampler);
+    QFETCH(QString, message);
+    QJsonObject sampled{{"lesson", lesson}, {"sampler", QJsonObject{{"kind", sampler}}}};
+    const QString error = errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson());
+    QVERIFY2(error.startsWith(message), qPrintable(error));
+    // Lessons 1-2 and 6 run no sampler: any is kept for the next lesson.
+    sampled["lesson"] = 2;
+    QCOMPARE(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson()), QString("(loaded)"));
   }
 
   void aFieldValidOnlyInContextIsNamed() {

@@ -413,6 +413,14 @@ QString locateInvalidField(const Scene& scene, const std::string& message,
   const QString text = QString::fromStdString(message);
   const qsizetype colon = text.indexOf(": ");
   const QString named = normalised(text.left(colon));
+  // A validator that names the field by its JSON path ("sampler.kind") is taken at its word.
+  QString exact;
+  Scene plain;
+  visitSceneFields(plain, plain, [&](const std::string& path, const auto&, const auto&) {
+    const QString p = QString::fromStdString(path);
+    if (colon > 0 && exact.isEmpty() && (p == "sampled." + text.left(colon) || p == "display." + text.left(colon))) exact = p;
+  });
+  if (!exact.isEmpty()) return exact + text.mid(colon);
   QStringList candidates;
   Scene defaults;
   Scene probe = scene;
@@ -488,17 +496,33 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
   warnUnknownPaths(root, {}, knownPaths(), file.warnings);
 
   Scene scene;
-  gWarnings = &file.warnings;
-  visitSceneFields(scene, scene, [&](const std::string& path, auto& field, auto&) {
-    if (!error.isEmpty()) return;
-    const QString p = QString::fromStdString(path);
-    const QJsonValue value = getPath(root, p.split('.'), error);
-    if (!error.isEmpty() || value.isUndefined()) return;
-    gPath = p;
-    if (QString why = decode(value, field); !why.isEmpty()) error = p + (why.startsWith("expected") ? ": " : ".") + why;
-  });
-  gWarnings = nullptr;
+  const auto decodeOver = [&](Scene& into) {
+    gWarnings = &file.warnings;
+    visitSceneFields(into, into, [&](const std::string& path, auto& field, auto&) {
+      if (!error.isEmpty()) return;
+      const QString p = QString::fromStdString(path);
+      const QJsonValue value = getPath(root, p.split('.'), error);
+      if (!error.isEmpty() || value.isUndefined()) return;
+      gPath = p;
+      if (QString why = decode(value, field); !why.isEmpty()) error = p + (why.startsWith("expected") ? ": " : ".") + why;
+    });
+    gWarnings = nullptr;
+  };
+  const QStringList warningsBefore = file.warnings;
+  decodeOver(scene);
   if (!error.isEmpty()) return std::nullopt;
+  // A sampler without a kind is the lesson's own (lesson 3 Langevin, 4 the reverse SDE, 5 the
+  // PF-ODE), not ode-heun: lessons 3-5 run only the samplers they teach.
+  QString kindError;
+  if (getPath(root, {"sampled", "sampler", "kind"}, kindError).isUndefined() &&
+      !samplerFitsLesson(scene.sampled.sampler.kind, scene.sampled.lesson)) {
+    Scene base;
+    base.sampled.sampler = enterLesson(SampledScene{}, scene.sampled.lesson).sampler;
+    file.warnings = warningsBefore;
+    decodeOver(base);
+    if (!error.isEmpty()) return std::nullopt;
+    scene = std::move(base);
+  }
 
   if (const std::string invalid = validateSampledScene(scene.sampled); !invalid.empty()) {
     error = locateInvalidField(scene, invalid, &validateSampledPart);

@@ -884,7 +884,7 @@ class TestSession : public QObject {
   void aSceneFileIsTheSceneTheFlagsChange() {
     QTemporaryDir dir;
     Scene file;
-    file.sampled.lesson = Lesson::ReverseVsOde;
+    file.sampled = enterLesson(file.sampled, Lesson::ReverseVsOde);  // lesson 4 runs the reverse SDE
     file.sampled.particles = 777;
     file.display.camera.halfExtent = 2.5;
     const QString path = dir.filePath("scene.json");
