@@ -208,6 +208,13 @@ class TestSceneFile : public QObject {
     QCOMPARE(warnings.size(), 6);
   }
 
+  void anOlderFileWithoutFormatLoadsWhenItHasASection() {
+    // docs/scene-format.md: "format" must be "scorescope-scene" when given; older files lack it.
+    QCOMPARE(errorOf("{\"sampled\": {\"particles\": 5}}"), QString("(loaded)"));
+    QCOMPARE(errorOf("{\"display\": {\"pointSize\": 3}}"), QString("(loaded)"));
+    QCOMPARE(errorOf("{\"format\": \"scorescope-scene\"}"), QString("(loaded)"));
+  }
+
   void aNewerVersionLoadsWithAWarning() {
     QStringList warnings;
     readBack("{\"version\": 7, \"sampled\": {\"lesson\": 1}}", &warnings);
@@ -225,6 +232,11 @@ class TestSceneFile : public QObject {
     row("not an object", "[1, 2]", "expected a JSON object");
     row("a lecture", "{\"format\": \"scorescope-lecture\"}", "format: expected \"scorescope-scene\", got \"scorescope-lecture\" (this is a lecture file");
     row("version text", "{\"version\": \"one\"}", "version: expected an integer >= 1, got \"one\"");
+    row("empty object", "{}", "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing");
+    row("only a title", "{\"title\": \"x\", \"version\": 1}", "format: expected \"scorescope-scene\"");
+    row("a mixture file", "{\"components\": [{\"weight\": 1, \"mean\": [0, 0], \"cov\": [[1, 0], [0, 1]]}]}",
+        "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing (this looks like a mixture file: pass it as --target FILE)");
+    row("another format", "{\"format\": \"mixture\", \"sampled\": {}}", "format: expected \"scorescope-scene\", got \"mixture\"");
     row("section not an object", "{\"sampled\": 5}", "sampled: expected an object, got 5");
     row("wrong type", withField("sampled.particles", "many"), "sampled.particles: expected an integer, got \"many\"");
     row("fraction for an integer", withField("sampled.particles", 2.5), "sampled.particles: expected an integer, got 2.5");

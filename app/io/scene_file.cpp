@@ -493,6 +493,13 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
     }
     file.title = root["title"].toString().left(200);
   }
+  // Files of older Scorescopes may lack "format" but have a "sampled" or "display" section; a file
+  // with neither is no scene file ({} or a mixture file opened by mistake), not the default scene.
+  if (!root.contains("format") && !root.contains("sampled") && !root.contains("display")) {
+    error = "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing";
+    if (root.contains("components")) error += " (this looks like a mixture file: pass it as --target FILE)";
+    return std::nullopt;
+  }
   warnUnknownPaths(root, {}, knownPaths(), file.warnings);
 
   Scene scene;
