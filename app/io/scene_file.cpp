@@ -245,22 +245,23 @@ QString decode(const QJsonValue& j, Camera& out) {
   return {};
 }
 
-QJsonValue encode(const Rk45Options& r) {
-  return QJsonObject{{"rtol", r.rtol}, {"atol", r.atol}, {"maxSteps", r.maxSteps}};
-}
+// ode-rk45's step cap is the sampler's `steps` (runSampler ignores rk45.maxSteps): a file's
+// maxSteps, written by earlier versions, is a warning and is not applied.
+QJsonValue encode(const Rk45Options& r) { return QJsonObject{{"rtol", r.rtol}, {"atol", r.atol}}; }
 QString decode(const QJsonValue& j, Rk45Options& out) {
-  if (!j.isObject()) return expectedGot("an object {rtol, atol, maxSteps}", j);
+  if (!j.isObject()) return expectedGot("an object {rtol, atol}", j);
   const QJsonObject o = j.toObject();
   warnUnknownKeys(o, {"rtol", "atol", "maxSteps"}, gPath);
+  if (o.contains("maxSteps") && gWarnings) {
+    *gWarnings << gPath + ".maxSteps: no longer used (ode-rk45 takes at most " +
+                      gPath.section('.', 0, -2) + ".steps steps), ignored";
+  }
   Rk45Options r = out;
   if (o.contains("rtol")) {
     if (QString why = decode(o["rtol"], r.rtol); !why.isEmpty()) return "rtol: " + why;
   }
   if (o.contains("atol")) {
     if (QString why = decode(o["atol"], r.atol); !why.isEmpty()) return "atol: " + why;
-  }
-  if (o.contains("maxSteps")) {
-    if (QString why = decode(o["maxSteps"], r.maxSteps); !why.isEmpty()) return "maxSteps: " + why;
   }
   out = r;
   return {};
