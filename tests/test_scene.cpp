@@ -134,7 +134,8 @@ class TestScene : public QObject {
   void thePlannerNamesTheFieldItRefuses() {
     SampledScene s = enterLesson(SampledScene{}, Lesson::Guidance);
     s.guidance.label = 8;  // gmm8-ring has classes 0..7
-    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: expected an integer in [0, 7], got 8"));
+    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: expected a class of the target in [0, 7], got 8"));
+    QCOMPARE(planScene(s).errorField, std::string("sampled.guidance.label"));  // where a scene file has it
     s.guidance.label = 0;
     s.target.source = TargetSource::PointCloud;  // one class only
     s.target.points = {{0.0, 0.0}, {1.0, 1.0}};
@@ -143,6 +144,19 @@ class TestScene : public QObject {
     s.target.labels = {0, 2};
     s.guidance.label = 1;
     QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: class 1 has no data in this target"));
+    QCOMPARE(planScene(s).errorField, std::string("sampled.guidance.label"));
+    SampledScene sweep = enterLesson(SampledScene{}, Lesson::Guidance);
+    sweep.guidance.kind = GuidanceKind::None;
+    sweep.guidance.sweep = {0.0, 1.0};
+    QCOMPARE(planScene(sweep).errorField, std::string("sampled.guidance.sweep"));
+    QVERIFY2(planScene(sweep).error.rfind("sweep: a sweep needs classifier or classifier-free guidance", 0) == 0, planScene(sweep).error.c_str());
+    sweep = SampledScene{};
+    sweep.score = ScoreSource::Learned;
+    QCOMPARE(planScene(sweep).errorField, std::string("sampled.score"));
+    QVERIFY(planScene(sweep).error.rfind("score: 'learned' needs a trained model", 0) == 0);
+    sweep = SampledScene{};
+    sweep.target.preset = "nope";
+    QCOMPARE(planScene(sweep).errorField, std::string(""));  // validateSampledScene names its field itself
     s.particles = 0;
     QVERIFY(planScene(s).error.rfind("particles: expected an integer in [1, 10000000]", 0) == 0);
     s.particles = 100;

@@ -309,6 +309,21 @@ class TestSceneFile : public QObject {
     QCOMPARE(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson()), QString("(loaded)"));
   }
 
+  void whatNeedsTheTargetIsCheckedAtReadTime() {
+    // The planner's checks (the class exists, a sweep has a guidance kind), named by JSON path.
+    QJsonObject sampled{{"lesson", 5}, {"guidance", QJsonObject{{"kind", "cfg"}, {"label", 9}}}};
+    QCOMPARE(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson()),
+             QString("sampled.guidance.label: expected a class of the target in [0, 7], got 9"));
+    sampled["guidance"] = QJsonObject{{"kind", "none"}, {"sweep", QJsonArray{0, 3}}};
+    QVERIFY(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson())
+                .startsWith("sampled.guidance.sweep: a sweep needs classifier or classifier-free guidance"));
+    // A learned score (a scene saved after live training) loads; a warning names the field.
+    QStringList warnings;
+    const Scene s = readBack(withField("sampled.score", "learned"), &warnings);
+    QCOMPARE(s.sampled.score, ScoreSource::Learned);
+    QCOMPARE(warnings.filter("sampled.score: 'learned' needs a trained model").size(), 1);
+  }
+
   void aFieldValidOnlyInContextIsNamed() {
     // The comparison sampler is checked in lesson 4 only: its bad steps are named there.
     QJsonObject sampled{{"lesson", 4}, {"comparison", QJsonObject{{"kind", "ode-heun"}, {"steps", 0}}}};

@@ -460,6 +460,7 @@ QByteArray sceneToJson(const Scene& scene, const QString& title) {
 }
 
 std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
+  error.clear();  // the field loop below stops at the first error
   QJsonParseError parseError;
   const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
   if (parseError.error != QJsonParseError::NoError) {
@@ -540,8 +541,29 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
     error = locateInvalidField(scene, invalid, &validateDisplayPart);
     return std::nullopt;
   }
+  // What needs the target: the class exists, guidance has labels, a sweep has a guidance. A
+  // learned score needs a model no file holds: the scene opens and shows why it cannot sample
+  // until one is trained or given (--model), which the viewport's status line says.
+  SampledScene runnable = scene.sampled;
+  runnable.score = ScoreSource::Exact;
+  if (const ScenePlan plan = planScene(runnable); !plan.ok()) {
+    error = planErrorInFile(plan);
+    return std::nullopt;
+  }
+  if (scene.sampled.score != ScoreSource::Exact) {
+    file.warnings << "sampled.score: '" + QString::fromUtf8(scoreSourceName(scene.sampled.score).data()) +
+                         "' needs a trained model; until one is trained (lesson 6) or given (--model FILE) the "
+                         "scene shows a status line instead of samples";
+  }
   file.scene = std::move(scene);
   return file;
+}
+
+QString planErrorInFile(const ScenePlan& plan) {
+  const QString text = QString::fromStdString(plan.error);
+  if (plan.errorField.empty()) return "sampled." + text;
+  const qsizetype colon = text.indexOf(": ");
+  return QString::fromStdString(plan.errorField) + (colon < 0 ? ": " + text : text.mid(colon));
 }
 
 std::optional<SceneFile> readSceneFile(const QString& path, QString& error) {
