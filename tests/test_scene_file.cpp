@@ -260,7 +260,16 @@ class TestSceneFile : public QObject {
     row("unknown sampler", withField("sampled.sampler.kind", "euler"), "sampled.sampler.kind: expected one of ddpm, ddim");
     row("bool", withField("display.layers.arrows", 1), "display.layers.arrows: expected true or false, got 1");
     row("point size", withField("display.pointSize", 100), "display.pointSize: expected a number in [0.5, 32], got 100");
-    row("camera", withField("display.camera", QJsonObject{{"halfExtent", 0}}), "display.camera: expected a number in [0.05, 500], got 0");
+    row("camera", withField("display.camera", QJsonObject{{"halfExtent", 0}}), "display.camera.halfExtent: expected a number in [0.05, 500], got 0");
+    row("camera far", withField("display.camera", QJsonObject{{"centre", QJsonArray{2e6, 0}}}), "display.camera.centre: expected coordinates within [-1e6, 1e6], got [2e+06, 0]");
+    row("rk45 rtol", withField("sampled.sampler.rk45", QJsonObject{{"rtol", 0}}), "sampled.sampler.rk45.rtol: expected a number in (0, 1], got 0");
+    row("rk45 atol", withField("sampled.sampler.rk45", QJsonObject{{"atol", 2}}), "sampled.sampler.rk45.atol: expected a number in (0, 1], got 2");
+    row("huge number", withField("sampled.particles", 1e308), "sampled.particles: expected an integer, got 1e+308");
+    row("short number", withField("sampled.training.adam.learningRate", 0), "sampled.training.adam.learningRate: expected a number in (0, 1], got 0");
+    row("emaDecay", withField("sampled.training.emaDecay", 1.5), "sampled.training.emaDecay: expected a number in [0, 1), got 1.5");
+    row("range style", withField("sampled.training.network.width", 100000), "sampled.training.network.width: expected an integer in [1, ");
+    row("seed above 2^62", withField("sampled.seed", "4611686018427387905"), "sampled.seed: expected an integer in [0, 2^62], got 4611686018427387905");
+    row("seed number above 2^53", withField("sampled.seed", 1e17), "sampled.seed: expected an integer in [0, 2^62] (a number, or a decimal string above 2^53), got 100000000000000000 (a JSON number above 2^53 is not exact: write it as a string)");
     row("camera centre", withField("display.camera", QJsonObject{{"centre", 3}}), "display.camera.centre: expected [x, y], got 3");
     row("position", withField("display.playback.position", 2), "display.playback.position: expected a number in [0, 1], got 2");
     row("seed", withField("sampled.seed", -1), "sampled.seed: expected an integer in [0, 2^62]");
@@ -272,7 +281,7 @@ class TestSceneFile : public QObject {
     row("adam beta2", withField("sampled.training.adam.beta2", -1), "sampled.training.adam.beta2: expected a number in [0, 1), got -1");
     row("adam epsilon", withField("sampled.training.adam.epsilon", -1), "sampled.training.adam.epsilon: expected a finite number > 0, got -1");
     row("target source", withField("sampled.target", QJsonObject{{"source", "file"}}), "sampled.target.source: expected one of preset, mixture, points, got \"file\"");
-    row("target preset", withField("sampled.target", QJsonObject{{"source", "preset"}, {"preset", "moons"}}), "sampled.target: unknown 'moons'; expected one of");
+    row("target preset", withField("sampled.target", QJsonObject{{"source", "preset"}, {"preset", "moons"}}), "sampled.target.preset: unknown 'moons'; expected one of");
     row("target weight", withField("sampled.target", QJsonObject{{"source", "mixture"}, {"components", QJsonArray{QJsonObject{{"weight", -1}, {"mean", QJsonArray{0, 0}}, {"cov", QJsonArray{QJsonArray{1, 0}, QJsonArray{0, 1}}}}}}}),
         "sampled.target.components[0].weight:");
     row("target point", withField("sampled.target", QJsonObject{{"source", "points"}, {"points", QJsonArray{QJsonArray{0, 1}, QJsonArray{2}}}}), "sampled.target.points[1]: expected [x, y], got an array");

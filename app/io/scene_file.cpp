@@ -52,7 +52,13 @@ QString describe(const QJsonValue& v) {
   switch (v.type()) {
     case QJsonValue::Null: return "null";
     case QJsonValue::Bool: return v.toBool() ? "true" : "false";
-    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 10);
+    case QJsonValue::Double: {
+      // Short, as %.6g ("0", "2.5", "1e+308"); an integer the way it was written up to 1e21, so
+      // a seed above 2^53 reads back as its text (JSON numbers keep about 17 digits).
+      const double d = v.toDouble();
+      if (d == std::floor(d) && std::abs(d) < 1e21) return QString::number(d, 'f', 0);
+      return QString::number(d, 'g', 6);
+    }
     case QJsonValue::String: return "\"" + clip(v.toString(), 40) + "\"";
     case QJsonValue::Array: return "an array";
     case QJsonValue::Object: return "an object";
@@ -119,6 +125,9 @@ QJsonValue encode(std::uint64_t v) {
 }
 QString decode(const QJsonValue& j, std::uint64_t& out) {
   const QString what = "an integer in [0, 2^62] (a number, or a decimal string above 2^53)";
+  if (j.isDouble() && j.toDouble() > 9007199254740992.0 && j.toDouble() == std::floor(j.toDouble())) {
+    return expectedGot(what, j) + " (a JSON number above 2^53 is not exact: write it as a string)";
+  }
   if (j.isString()) {
     bool ok = false;
     const qulonglong v = j.toString().toULongLong(&ok, 10);
@@ -400,7 +409,7 @@ void warnUnknownPaths(const QJsonObject& object, const QString& prefix, const Kn
   }
 }
 
-// The validators name a field their own way ("particles: expected ...", "camera.half-extent:
+// The validators name a field their own way ("particles: expected ...", "camera.halfExtent:
 // ..."); a file's reader wants the JSON path. Candidates are the fields whose default makes the
 // message change; of those, the one whose path ends with the validator's name for it (or names
 // its first part) wins, since a field checked only in context (lesson 4's comparison sampler) also
@@ -440,7 +449,17 @@ QString locateInvalidField(const Scene& scene, const std::string& message,
     }
     if (normalised(c).contains(named.section('.', 0, 0))) located = c;
   }
-  if (located == "sampled.target") return "sampled." + text;
+  if (located == "sampled.target") {
+    // "target: unknown 'moons'" is about the preset's name; the rest name their sub-path.
+    return text.startsWith("target.") ? "sampled." + text : "sampled.target.preset" + text.mid(colon);
+  }
+  // Leaves that are objects in the file (the camera, rk45): name the member the validator names.
+  const QString member = named.section('.', -1);
+  for (const QString sub : {"halfExtent", "centre", "rtol", "atol"}) {
+    if ((located.endsWith(".camera") || located.endsWith(".rk45")) && normalised(sub) == member) {
+      return located + "." + sub + text.mid(colon);
+    }
+  }
   return located + text.mid(colon);
 }
 

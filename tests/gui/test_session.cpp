@@ -303,7 +303,7 @@ class TestSession : public QObject {
     s.display.camera.halfExtent = 0.0;
     session.setScene(s);
     QCOMPARE(session.scene().display.camera.halfExtent, Camera{}.halfExtent);
-    QVERIFY2(session.status().rfind("display.camera.half-extent: expected a number in [0.05, 500]", 0) == 0,
+    QVERIFY2(session.status().rfind("display.camera.halfExtent: expected a number in [0.05, 500]", 0) == 0,
              session.status().c_str());
   }
 
