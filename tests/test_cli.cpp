@@ -714,7 +714,7 @@ void TestCli::benchTrainRuns() {
 void TestCli::benchModes() {
   const Run unknown = scorescopeRun({"bench", "trian", "--steps", "1"});
   QCOMPARE(unknown.exitCode, 2);
-  QVERIFY2(unknown.err.contains("unknown mode 'trian'; expected pfode (the default), train, quality or pointset"), qPrintable(unknown.err));
+  QVERIFY2(unknown.err.contains("unknown mode 'trian'; expected pfode (the default), train, quality, pointset or export"), qPrintable(unknown.err));
   QCOMPARE(unknown.err.trimmed().count('\n'), 0);
   const Run missing = scorescopeRun({"bench", "train", "--baseline", path("MISSING.py"), "--steps", "1", "--repeats", "1"});
   QCOMPARE(missing.exitCode, 2);

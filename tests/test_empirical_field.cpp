@@ -1,7 +1,8 @@
 // The fast point-set field (cut-off + Taylor expansion over sorted particle blocks) against the
 // brute-force double loop: log density, score, Hessian, class posterior and denoiser, on
-// two-moons, the three-point set and a drawn set with duplicate points, for t from 1e-4 to 1
-// under VP and VE (s up to 50), at particles on, near and far (|x| up to 1e3) from the data.
+// two-moons, the three-point set, a drawn set with duplicate points and a single point, for t
+// from 1e-4 to 1 under VP and VE (s up to 50), at particles on, near and far (|x| up to 1e3)
+// from the data.
 #include <Eigen/Dense>
 #include <QTest>
 #include <cmath>
@@ -26,6 +27,7 @@ PointSet drawnSet() {
 PointSet namedSet(const QString& name) {
   if (name == "two-moons") return makeTwoMoons(500, 0.05, 0);
   if (name == "three-points") return makeThreePoints();
+  if (name == "single") return PointSet{Points::Constant(1, 2, -0.4), Labels::Zero(1)};  // N = 1
   return drawnSet();
 }
 
@@ -64,13 +66,14 @@ class TestEmpiricalField : public QObject {
   void cutOffDropsOnlyNegligiblePoints();
   void largeBatchesUseBothKernels();
   void gridDensityEqualsBruteForce();
+  void baselineKernelEqualsBruteForce();
 };
 
 void TestEmpiricalField::fastEqualsBruteForce_data() {
   QTest::addColumn<QString>("set");
   QTest::addColumn<QString>("process");
   QTest::addColumn<double>("t");
-  for (const char* set : {"two-moons", "three-points", "drawn"}) {
+  for (const char* set : {"two-moons", "three-points", "drawn", "single"}) {
     for (const char* process : {"vp", "ve"}) {
       for (double t : {1e-4, 1e-3, 0.01, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0}) {
         QTest::addRow("%s %s t=%g", set, process, t) << QString(set) << QString(process) << t;
@@ -99,6 +102,8 @@ void TestEmpiricalField::fastEqualsBruteForce() {
   const FieldValues fast = empiricalField(view, x, a, s, all, &stats);
   const FieldValues viaTarget = target.evaluate(x, a, s, all);
   QCOMPARE(viaTarget.score, fast.score);  // the target uses the fast evaluation
+  // Score (and log p) alone take the direct kernel's fused sums instead of the product with g.
+  const FieldValues scoreOnly = empiricalField(view, x, a, s, {.logDensity = true, .score = true});
 
   const double tol = 1e-12, s2 = s * s;
   const double spread = a * maxNorm(data.points);
@@ -108,8 +113,10 @@ void TestEmpiricalField::fastEqualsBruteForce() {
     const double logScale = std::max(1.0, std::abs(ref.logDensity(j)));
     const double scoreScale = (xn + spread) / s2;
     const double hessScale = spread * spread / (s2 * s2) + 1.0 / s2;
-    const double e[4] = {std::abs(fast.logDensity(j) - ref.logDensity(j)) / logScale,
-                         (fast.score.row(j) - ref.score.row(j)).norm() / scoreScale,
+    const double e[4] = {std::max(std::abs(fast.logDensity(j) - ref.logDensity(j)),
+                                  std::abs(scoreOnly.logDensity(j) - ref.logDensity(j))) / logScale,
+                         std::max((fast.score.row(j) - ref.score.row(j)).norm(),
+                                  (scoreOnly.score.row(j) - ref.score.row(j)).norm()) / scoreScale,
                          (fast.hessian.row(j) - ref.hessian.row(j)).cwiseAbs().maxCoeff() / hessScale,
                          (fast.classPosterior.row(j) - ref.classPosterior.row(j)).cwiseAbs().maxCoeff()};
     for (int k = 0; k < 4; ++k) worst[k] = std::max(worst[k], e[k]);
@@ -219,6 +226,40 @@ void TestEmpiricalField::gridDensityEqualsBruteForce() {
       }
     }
   }
+}
+
+// The SSE2 build of the direct kernel (the AVX2 one runs above when the CPU has it): two-moons
+// at low and mid noise, every field and score alone, and a single point (N = 1).
+void TestEmpiricalField::baselineKernelEqualsBruteForce() {
+  useBaselineSoftmaxKernel(true);
+  const Process p(ProcessKind::Vp);
+  for (const PointSet& data : {makeTwoMoons(500, 0.05, 0), PointSet{Points::Constant(1, 2, 0.3), Labels::Zero(1)}}) {
+    const PointSetView view{data.points, data.labels, 2};
+    for (double t : {0.01, 0.1, 0.3, 0.6}) {
+      const double a = p.a(t), s = p.s(t), s2 = s * s;
+      const Points x = particles(data, a, s, 3000);
+      for (FieldRequest request : {FieldRequest{.logDensity = true, .score = true, .hessian = true, .classPosterior = true},
+                                   FieldRequest{.score = true}}) {
+        EmpiricalFieldStats stats;
+        const FieldValues fast = empiricalField(view, x, a, s, request, &stats);
+        const FieldValues ref = empiricalFieldReference(view, x, a, s, request);
+        QVERIFY(stats.directParticles > 0);
+        const double spread = a * maxNorm(data.points);
+        for (Eigen::Index j = 0; j < x.rows(); ++j) {
+          const double scoreScale = (x.row(j).norm() + spread) / s2;
+          QVERIFY2((fast.score.row(j) - ref.score.row(j)).norm() <= 1e-12 * scoreScale,
+                   qPrintable(QStringLiteral("t=%1 particle %2").arg(t).arg(j)));
+          if (request.hessian) {
+            QVERIFY(std::abs(fast.logDensity(j) - ref.logDensity(j)) <= 1e-12 * std::max(1.0, std::abs(ref.logDensity(j))));
+            QVERIFY((fast.hessian.row(j) - ref.hessian.row(j)).cwiseAbs().maxCoeff() <=
+                    1e-12 * (spread * spread / (s2 * s2) + 1.0 / s2));
+            QVERIFY((fast.classPosterior.row(j) - ref.classPosterior.row(j)).cwiseAbs().maxCoeff() <= 1e-12);
+          }
+        }
+      }
+    }
+  }
+  useBaselineSoftmaxKernel(false);
 }
 
 QTEST_APPLESS_MAIN(TestEmpiricalField)

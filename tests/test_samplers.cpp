@@ -40,6 +40,7 @@ Points sampleWith(const ScoreModel& model, SamplerSettings settings, std::uint64
 class TestSamplers : public QObject {
   Q_OBJECT
  private slots:
+  void theLastStepIsADenoiseOnlyWhenOneWasAdded();
   void reproducesTheMixture_data();
   void reproducesTheMixture();
   void plainLangevinSamplesAConnectedTarget();
@@ -377,6 +378,23 @@ void TestSamplers::recorderKeepsBudgetAndPaths() {
   QCOMPARE(run.paths[1].rows(), Eigen::Index(102));
   QVERIFY((run.paths[1].row(101) - run.final.row(5)).norm() == 0.0);
   QVERIFY(run.snapshots.back() == run.final);
+}
+
+// DDIM and DDPM step to t = 0 themselves; the ODE samplers stop at t_min > 0 and get the Tweedie
+// denoise as one more step at t = 0. Both end with a step at t = 0: only the flag tells them apart
+// (the viewport labels the last step "+ denoise" from it).
+void TestSamplers::theLastStepIsADenoiseOnlyWhenOneWasAdded() {
+  const ExactScore model(test::referenceMixture(), Process(ProcessKind::Vp));
+  const CounterRng rng(3);
+  for (SamplerKind kind : {SamplerKind::Ddim, SamplerKind::Ddpm, SamplerKind::OdeHeun}) {
+    SamplerSettings settings = defaultSamplerSettings(kind);
+    settings.steps = 10;
+    const Trajectory t = runSampler(model, settings, initialParticles(model.process(), settings, 50, rng), rng);
+    const bool denoise = kind == SamplerKind::OdeHeun;
+    QCOMPARE(t.finalDenoise, denoise);
+    QCOMPARE(t.times.back(), 0.0);
+    QCOMPARE(static_cast<int>(t.times.size()), 10 + 1 + (denoise ? 1 : 0));
+  }
 }
 
 QTEST_APPLESS_MAIN(TestSamplers)

@@ -11,6 +11,7 @@
 #include <memory>
 #include <vector>
 
+#include "cli/bench_export.hpp"
 #include "cli/bench_quality.hpp"
 #include "cli/command_support.hpp"
 #include "cli/options.hpp"
@@ -344,7 +345,8 @@ int bench(const QStringList& args) {
   if (mode == "train") return benchTrain(parserArgs);
   if (mode == "quality") return benchQuality(parserArgs);
   if (mode == "pointset") return benchPointSet(parserArgs);
-  return fail("unknown mode '" + io::clip(mode) + "'; expected pfode (the default), train, quality or pointset");
+  if (mode == "export") return benchExport(parserArgs);
+  return fail("unknown mode '" + io::clip(mode) + "'; expected pfode (the default), train, quality, pointset or export");
 }
 
 }  // namespace scorescope::cli

@@ -82,7 +82,7 @@ class FfmpegSink final : public FrameSink {
                      "-framerate", QString::number(s.fps, 'g', 10), "-i", "pipe:0"};
     if (s.format == ExportFormat::Mp4) {
       // bitexact: no encoder version string or timestamps that differ between runs.
-      args << "-c:v" << "libx264" << "-preset" << "medium" << "-crf" << QString::number(quality) << "-pix_fmt" << "yuv420p"
+      args << "-c:v" << "libx264" << "-preset" << "veryfast" << "-crf" << QString::number(quality) << "-pix_fmt" << "yuv420p"
            << "-movflags" << "+faststart" << "-fflags" << "+bitexact" << "-flags:v" << "+bitexact" << "-map_metadata" << "-1"
            << "-f" << "mp4";
     } else {

@@ -271,14 +271,16 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
   const int n = static_cast<int>(titles.size());
   panes_.resize(static_cast<std::size_t>(n));
   const Camera& camera = scene.display.camera;
-  double halfExtent = camera.halfExtent;
-  if (scene.display.autoFit) {
-    const double t = session.displayTime();
-    halfExtent = autoFitHalfExtent(camera.halfExtent, session.plan().process.a(t), session.plan().process.s(t));
-  }
   const auto [columns, rows] = paneGrid(n);
   for (int i = 0; i < n; ++i) {
     Pane& pane = panes_[static_cast<std::size_t>(i)];
+    // Auto-fit follows each pane's own process: VE beside VP grows only the VE pane.
+    double halfExtent = camera.halfExtent;
+    if (scene.display.autoFit) {
+      const double t = session.displayTime();
+      const Process process = paneProcess(session.plan(), static_cast<std::size_t>(i));
+      halfExtent = autoFitHalfExtent(camera.halfExtent, process.a(t), process.s(t));
+    }
     pane.title = titles[static_cast<std::size_t>(i)];
     pane.caption = captionOf(session, scene, static_cast<std::size_t>(i));
     pane.modeFractions.clear();

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <functional>
 
+#include "gui/export_dialog.hpp"
 #include "gui/ui_scale.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/text_file.hpp"
@@ -223,6 +224,9 @@ void MainWindow::buildFileMenu() {
   file->addAction("Save scene &as...", QKeySequence::SaveAs, this, [this] { saveAs(); });
   file->addSeparator();
   file->addAction("Save s&creenshot...", QKeySequence(Qt::Key_F12), this, &MainWindow::saveScreenshot);
+  file->addAction("&Export picture or animation...", QKeySequence(Qt::CTRL | Qt::Key_E), this, [this] {
+    ExportDialog(viewport_, this).exec();
+  });
   file->addSeparator();
   file->addAction("&Quit", QKeySequence::Quit, this, &QWidget::close);
 }

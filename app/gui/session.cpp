@@ -99,8 +99,7 @@ void Session::onFinished(int generation, std::shared_ptr<const RunOutput> output
     const std::vector<double>& times = r.trajectory.times;
     if (static_cast<int>(times.size()) - 1 < last) continue;
     last = static_cast<int>(times.size()) - 1;
-    // The Tweedie denoise is reported as one more step at t = 0 after the sampler's t_end > 0.
-    denoise = times.size() >= 2 && times.back() == 0.0 && times[times.size() - 2] > 0.0;
+    denoise = r.trajectory.finalDenoise;
   }
   if (!lessonShowsData(shown_->scene.lesson)) {
     last = std::max(last, 1);

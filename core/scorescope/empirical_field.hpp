@@ -17,6 +17,22 @@
 //    per block instead of one exp per point per particle.
 // Each block takes whichever of the two kernels (direct softmax over the kept points, or the
 // expansion) a simple cost model says is cheaper; both are exact in the sense above.
+// The direct softmax computes its exps four at a time with its own exp (range reduction by
+// ln 2 split in an exact high and a low part, Taylor polynomial of degree 13 whose remainder is
+// < 2^-57 relative, exponent bits added): measured within 1 ulp of std::exp on [-708, 0];
+// logits below -708 relative to the largest give weight 0 (< 1e-307 each). It is built twice,
+// for the SSE2 baseline and for AVX2 + FMA (picked at run time when the CPU has them).
+// It skips the pass that finds the largest logit when the cut-off's distances bound it: every
+// particle of a chunk is at squared distance >= minLo from every kept point and has one within
+// minHi, so shifting by (|d|^2 - minLo) / (2 s^2) leaves every exponent <= 0 and the largest
+// >= -(minHi - minLo) / (2 s^2); this is used when that is >= -64 and |d|^2 / (2 s^2) <= 64,
+// so nothing that matters underflows (exponents below -708 are raised to -708 there: each such
+// term is then < e^-644 of the largest) and log p is rounded at the scale 64 (<= 1.4e-14
+// absolute); the shift's own rounding cancels.
+// The expansion's sums are formed four points (or particles) at a time by the same two builds;
+// only the order of the additions changes. For the score alone, the moments of r_x and r_y are
+// read off those of 1 one order higher (sum_i w_i q^(a,b)/(a! b!) r_x,i = (a+1)/scale M_(a+1,b)
+// with q = r scale): an exact identity, so the polynomial and its error bound are unchanged.
 #include "scorescope/points.hpp"
 #include "scorescope/target.hpp"
 
@@ -46,6 +62,11 @@ struct EmpiricalFieldStats {
 // The fast evaluation described above. Requires s > 0. `stats`, when given, is filled.
 FieldValues empiricalField(const PointSetView& data, const Points& x, double a, double s, FieldRequest request,
                            EmpiricalFieldStats* stats = nullptr);
+
+// Forces the SSE2 builds of the vectorised kernels (true) or restores the run-time choice (false);
+// for tests, which hold both builds to the reference. Not thread-safe against running
+// evaluations.
+void useBaselineSoftmaxKernel(bool baseline);
 
 // log p_t at the nodes (xs(c), ys(r)) of a grid, node r * xs.size() + c (the density heat map).
 // The kernel factorises over the axes, exp(-|x - y|^2 / (2 s^2)) = exp(-(x1 - y1)^2 / (2 s^2))

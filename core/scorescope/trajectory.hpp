@@ -28,6 +28,9 @@ struct Trajectory {
   std::vector<Points> paths;        // paths[j]: (steps + 1) x 2, particle pathIndices[j]
   Points final;                     // the batch after the last step
   bool cancelled = false;
+  // The last step is the Tweedie denoise D(x, t_end) reported at t = 0, not a sampler step (DDIM
+  // and DDPM reach t = 0 on their own: their last step at t = 0 is theirs).
+  bool finalDenoise = false;
 };
 
 // The snapshot to show at `step`: the newest one at or before it (snapshots are strided when a

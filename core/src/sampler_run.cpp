@@ -194,11 +194,14 @@ Trajectory runSampler(const ScoreModel& model, const SamplerSettings& s, Points 
     throw SamplerStoppedEarly(std::string(info.name) + " reached only t = " + reached + " within " +
                               std::to_string(s.steps) + " steps; raise --steps or loosen --rtol/--atol");
   }
-  if (s.denoiseFinal && !recorder.cancelled() && p.s(lastT) > 0.0) {
+  const bool denoise = s.denoiseFinal && !recorder.cancelled() && p.s(lastT) > 0.0;
+  if (denoise) {
     x = model.denoise(x, lastT);
     callback(lastStep + 1, 0.0, x);
   }
-  return recorder.finish(std::move(x));
+  Trajectory trajectory = recorder.finish(std::move(x));
+  trajectory.finalDenoise = denoise && !trajectory.cancelled;
+  return trajectory;
 }
 
 }  // namespace scorescope

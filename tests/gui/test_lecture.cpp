@@ -5,11 +5,14 @@
 // title names the scene and marks unsaved changes; a dropped file opens. Needs a GL context
 // (xvfb-run in CI).
 #include <QApplication>
+#include <QDir>
 #include <QDropEvent>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QKeyEvent>
 #include <QMimeData>
+#include <QProgressDialog>
+#include <QTimer>
 #include <QSettings>
 #include <QTemporaryDir>
 #include <QTest>
@@ -17,6 +20,8 @@
 #include <set>
 
 #include "gl_test_main.hpp"
+#include "export/export_settings.hpp"
+#include "gui/export_dialog.hpp"
 #include "gui/main_window.hpp"
 #include "gui/viewport_window.hpp"
 #include "io/lecture_file.hpp"
@@ -231,6 +236,61 @@ class TestLecture : public QObject {
     for (const char* k : {"PgDown", "PgUp", "Home", "End", "Space", "F11", "Ctrl+S", "Ctrl+O"}) {
       QVERIFY2(keys.join(' ').contains(k), k);
     }
+  }
+
+  // File > Export: a picture of the plot at another size, a cancelled GIF that leaves nothing,
+  // and a bad folder refused with its reason while the window goes on rendering.
+  void theExportDialogWritesThePlotAndCancelLeavesNothing() {
+    QCOMPARE(w_->openFile(":/scenes/02-ve-vs-vp.json"), QString());
+    session().waitForRuns();
+    QTemporaryDir dir;
+    exporting::ExportSettings s;
+    s.format = exporting::ExportFormat::Png;
+    s.out = dir.filePath("plot.png");
+    s.width = 640;
+    s.height = 360;
+    {
+      ExportDialog dialog(w_->viewport(), w_.get());
+      dialog.setForm(s);
+      QCOMPARE(dialog.run(), QString());
+    }
+    const QImage picture(s.out);
+    QCOMPARE(picture.size(), QSize(640, 360));
+    std::set<QRgb> colours;
+    for (int y = 0; y < picture.height(); y += 5) {
+      for (int x = 0; x < picture.width(); x += 5) colours.insert(picture.pixel(x, y) & 0xF0F0F0u);
+    }
+    QVERIFY2(colours.size() > 20, qPrintable(QString("%1 colours").arg(colours.size())));
+
+    s.format = exporting::ExportFormat::Gif;
+    s.out = dir.filePath("cancelled.gif");
+    s.seconds = 20.0;
+    {
+      ExportDialog dialog(w_->viewport(), w_.get());
+      dialog.setForm(s);
+      int polls = 0;
+      QTimer cancel;
+      cancel.setInterval(50);
+      connect(&cancel, &QTimer::timeout, [&] {
+        auto* progress = dialog.findChild<QProgressDialog*>();
+        if (progress && progress->value() >= 5) progress->cancel();
+        ++polls;
+      });
+      cancel.start();
+      QCOMPARE(dialog.run(), QString("cancelled"));
+      QVERIFY(polls > 0);
+    }
+    QCOMPARE(QDir(dir.path()).entryList(QDir::AllEntries | QDir::Hidden | QDir::NoDotAndDotDot), QStringList{"plot.png"});
+
+    s.format = exporting::ExportFormat::Png;
+    s.out = dir.filePath("no-such-folder/plot.png");
+    {
+      ExportDialog dialog(w_->viewport(), w_.get());
+      dialog.setForm(s);
+      const QString error = dialog.run();
+      QVERIFY2(error.startsWith("out: the folder ") && error.endsWith("no-such-folder does not exist"), qPrintable(error));
+    }
+    QVERIFY(distinctColours(w_->viewport()->grabFrame()) > 20);  // the window still draws
   }
 
   void cleanupTestCase() { w_.reset(); }

@@ -726,6 +726,23 @@ class TestSession : public QObject {
     QVERIFY2(std::abs(h - 2.0 * d.display.camera.halfExtent) < 1e-3, qPrintable(QString("shorter side %1").arg(h)));
   }
 
+  // VP beside VE at t = 1: each pane follows its own process, so the VE pane (s = 10) grows and
+  // the VP pane (s = 1) keeps the camera's frame.
+  void autoFitFollowsEachPanesProcess() {
+    Session session;
+    Scene s = lessonScene(Lesson::ForwardNoising, 2000);
+    s.sampled.compareProcesses = true;
+    s.display.autoFit = true;
+    session.setScene(s);
+    session.waitForRuns();
+    session.timeline().scrubTo(1.0);
+    FrameBuilder frames;
+    const std::vector<Pane>& panes = frames.build(session, 1200, 600);
+    QCOMPARE(panes.size(), std::size_t(2));
+    const double vp = panes[0].view.visibleRect().height(), ve = panes[1].view.visibleRect().height();
+    QVERIFY2(ve > 3.0 * vp, qPrintable(QString("VP pane %1 high, VE pane %2").arg(vp).arg(ve)));
+  }
+
   void annealedLangevinJumpsDoNotCrossThePane() {
     Session session;
     Scene s = lessonScene(Lesson::Langevin, 500);
