@@ -164,7 +164,12 @@ int runGui(int argc, char** argv) {
   if (!flags->screenshot.isEmpty()) {
     session.waitForRuns();
     const double position = flags->position;
-    session.timeline().scrubTo(position >= 0.0 ? position : session.timeline().discrete() ? 1.0 : 0.35);
+    // --position, else the scene file's own play head, else the end of a run (or t = 0.35).
+    const bool fromFile = !flags->sceneFile.isEmpty() || flags->lecture.has_value();
+    session.timeline().scrubTo(position >= 0.0 ? position
+                               : fromFile      ? flags->scene.display.playback.position
+                               : session.timeline().discrete() ? 1.0
+                                                               : 0.35);
     session.timeline().setPlaying(false);
     QImage image;
     for (int i = 0; i < 4; ++i) {  // let ImGui settle; a frame may start a likelihood map

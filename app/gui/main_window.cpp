@@ -235,7 +235,10 @@ void MainWindow::buildFileMenu() {
 
 QStringList MainWindow::builtInScenes() {
   QStringList paths;
-  for (const QString& name : QDir(":/scenes").entryList({"*.json"}, QDir::Files, QDir::Name)) paths << ":/scenes/" + name;
+  // The lecture scenes; benchmark-*.json are for `scorescope bench`, not for teaching.
+  for (const QString& name : QDir(":/scenes").entryList({"*.json"}, QDir::Files, QDir::Name)) {
+    if (!name.startsWith("benchmark-")) paths << ":/scenes/" + name;
+  }
   return paths;
 }
 

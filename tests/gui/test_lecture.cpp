@@ -70,9 +70,10 @@ class TestLecture : public QObject {
 
   void everyBuiltInSceneOpensAndRendersAPicture() {
     const QStringList scenes = MainWindow::builtInScenes();
-    QVERIFY2(scenes.size() >= 14, qPrintable(QString::number(scenes.size())));
-    QVERIFY(scenes.contains(":/scenes/benchmark-pfode-100k.json"));
-    for (const QString& path : scenes) {
+    QVERIFY2(scenes.size() >= 13, qPrintable(QString::number(scenes.size())));
+    // The benchmark scene is not a slide (it stays out of the menu) but must open all the same.
+    QVERIFY(!scenes.contains(":/scenes/benchmark-pfode-100k.json"));
+    for (const QString& path : scenes + QStringList{":/scenes/benchmark-pfode-100k.json"}) {
       const QString error = w_->openFile(path);
       QVERIFY2(error.isEmpty(), qPrintable(error));
       QVERIFY2(session().plan().ok(), qPrintable(path + ": " + QString::fromStdString(session().status())));
