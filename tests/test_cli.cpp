@@ -235,7 +235,7 @@ void TestCli::badInputIsRejected_data() {
   QTest::newRow("t negative") << QStringList{"score", "--target", "rings", "--process", "ve", "--t", "-0.1", "--points", "@in.csv"} << "--t: expected a number in [0, 1]";
   QTest::newRow("missing points file") << QStringList{"nll", "--target", "rings", "--process", "vp", "--points", "@absent.csv"} << "--points:";
   QTest::newRow("bad points row") << QStringList{"score", "--target", "rings", "--process", "vp", "--t", "0.5", "--points", "@bad.csv"} << "line 3: expected two finite numbers";
-  QTest::newRow("class out of range") << (sample + QStringList{"--target", "rings", "--class", "4", "--guidance", "classifier"}) << "--class: expected an integer in [0, 1]";
+  QTest::newRow("class out of range") << (sample + QStringList{"--target", "rings", "--class", "4", "--guidance", "classifier"}) << "--class: expected a class of the target in [0, 1]";
   QTest::newRow("guidance without class") << (sample + QStringList{"--target", "rings", "--guidance", "cfg"}) << "--class: required";
   QTest::newRow("eta out of range") << QStringList{"sample", "--target", "rings", "--process", "vp", "--sampler", "ddim", "--eta", "2"} << "--eta: expected a number in [0, 1]";
   QTest::newRow("steps zero") << (sample + QStringList{"--target", "rings", "--steps", "0"}) << "--steps: expected an integer in [1, 100000]";

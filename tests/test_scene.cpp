@@ -134,7 +134,8 @@ class TestScene : public QObject {
   void thePlannerNamesTheFieldItRefuses() {
     SampledScene s = enterLesson(SampledScene{}, Lesson::Guidance);
     s.guidance.label = 8;  // gmm8-ring has classes 0..7
-    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: expected an integer in [0, 7], got 8"));
+    QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: expected a class of the target in [0, 7], got 8"));
+    QCOMPARE(planScene(s).errorField, std::string("sampled.guidance.label"));  // where a scene file has it
     s.guidance.label = 0;
     s.target.source = TargetSource::PointCloud;  // one class only
     s.target.points = {{0.0, 0.0}, {1.0, 1.0}};
@@ -143,6 +144,19 @@ class TestScene : public QObject {
     s.target.labels = {0, 2};
     s.guidance.label = 1;
     QCOMPARE(QString::fromStdString(planScene(s).error), QString("class: class 1 has no data in this target"));
+    QCOMPARE(planScene(s).errorField, std::string("sampled.guidance.label"));
+    SampledScene sweep = enterLesson(SampledScene{}, Lesson::Guidance);
+    sweep.guidance.kind = GuidanceKind::None;
+    sweep.guidance.sweep = {0.0, 1.0};
+    QCOMPARE(planScene(sweep).errorField, std::string("sampled.guidance.sweep"));
+    QVERIFY2(planScene(sweep).error.rfind("sweep: a sweep needs classifier or classifier-free guidance", 0) == 0, planScene(sweep).error.c_str());
+    sweep = SampledScene{};
+    sweep.score = ScoreSource::Learned;
+    QCOMPARE(planScene(sweep).errorField, std::string("sampled.score"));
+    QVERIFY(planScene(sweep).error.rfind("score: 'learned' needs a trained model", 0) == 0);
+    sweep = SampledScene{};
+    sweep.target.preset = "nope";
+    QCOMPARE(planScene(sweep).errorField, std::string(""));  // validateSampledScene names its field itself
     s.particles = 0;
     QVERIFY(planScene(s).error.rfind("particles: expected an integer in [1, 10000000]", 0) == 0);
     s.particles = 100;
@@ -151,6 +165,41 @@ class TestScene : public QObject {
     s.sampler.steps = 10;
     s.guidance.scale = std::nan("");
     QVERIFY(!planScene(s).ok());
+  }
+
+  void aSamplerOutsideItsLessonIsRefused() {
+    // The check --sampler makes, made on the scene itself (files, flags and the panel agree).
+    for (const Lesson lesson : {Lesson::Langevin, Lesson::ReverseVsOde, Lesson::Guidance}) {
+      for (const SamplerKind kind : kAllSamplerKinds) {
+        SampledScene s = enterLesson(SampledScene{}, lesson);
+        s.sampler = defaultSamplerSettings(kind);
+        if (kind == SamplerKind::AnnealedLangevin) s.sampler.steps = s.sampler.stepsPerLevel * 10;
+        const std::string error = validateSampledScene(s);
+        QVERIFY2(samplerFitsLesson(kind, lesson) == error.empty(), error.c_str());
+        if (!error.empty()) QVERIFY2(error.rfind("sampler.kind: expected a sampler of lesson ", 0) == 0, error.c_str());
+      }
+    }
+    SampledScene s = enterLesson(SampledScene{}, Lesson::Langevin);
+    s.sampler = defaultSamplerSettings(SamplerKind::Ddim);
+    QCOMPARE(QString::fromStdString(validateSampledScene(s)),
+             QString("sampler.kind: expected a sampler of lesson 3 (langevin, annealed-langevin), got ddim"));
+  }
+
+  void adamSettingsOutsideTheirRangeAreRefused() {
+    // beta1 = 2, beta2 = -1 or epsilon <= 0 train to NaN; they are refused before training.
+    const auto error = [](auto change) {
+      SampledScene s;
+      change(s.training.adam);
+      return QString::fromStdString(validateSampledScene(s));
+    };
+    QCOMPARE(error([](AdamSettings&) {}), QString());
+    QVERIFY(error([](AdamSettings& a) { a.beta1 = 2.0; }).startsWith("training.adam.beta1: expected a number in [0, 1), got 2"));
+    QVERIFY(error([](AdamSettings& a) { a.beta1 = 1.0; }).startsWith("training.adam.beta1: expected a number in [0, 1)"));
+    QVERIFY(error([](AdamSettings& a) { a.beta2 = -1.0; }).startsWith("training.adam.beta2: expected a number in [0, 1), got -1"));
+    QVERIFY(error([](AdamSettings& a) { a.epsilon = -1.0; }).startsWith("training.adam.epsilon: expected a finite number > 0, got -1"));
+    QVERIFY(error([](AdamSettings& a) { a.epsilon = 0.0; }).startsWith("training.adam.epsilon: expected"));
+    QVERIFY(error([](AdamSettings& a) { a.beta2 = std::nan(""); }).startsWith("training.adam.beta2: expected"));
+    QCOMPARE(error([](AdamSettings& a) { a.beta1 = 0.0; a.beta2 = 0.5; a.epsilon = 1e-12; }), QString());
   }
 
   void thePlanReusesItsTargetWhenOnlyTheSamplerChanges() {

@@ -35,7 +35,7 @@ Scene everyFieldChanged() {
   x.sampler.denoiseFinal = false;
   x.sampler.ddpmVariance = DdpmVariance::Beta;
   x.sampler.ddimEta = 0.25;
-  x.sampler.rk45 = {1e-5, 2e-5, 700};
+  x.sampler.rk45 = {1e-5, 2e-5};  // maxSteps is not in files (the cap is steps)
   x.sampler.langevinNoiseLevel = 0.07;
   x.sampler.langevinStepSize = 2e-3;
   x.sampler.stepsPerLevel = 40;
@@ -49,7 +49,7 @@ Scene everyFieldChanged() {
   x.comparison.denoiseFinal = false;
   x.comparison.ddpmVariance = DdpmVariance::Beta;
   x.comparison.ddimEta = 0.5;
-  x.comparison.rk45 = {1e-3, 1e-3, 300};
+  x.comparison.rk45 = {1e-3, 1e-3};
   x.comparison.langevinNoiseLevel = 0.1;
   x.comparison.langevinStepSize = 5e-4;
   x.comparison.stepsPerLevel = 40;
@@ -147,7 +147,7 @@ class TestSceneFile : public QObject {
     QVERIFY2(differ.empty(), differ.empty() ? "" : differ.front().c_str());
 
     Scene roundTrip = Scene{};
-    roundTrip.sampled.lesson = Lesson::ReverseVsOde;
+    roundTrip.sampled = enterLesson(roundTrip.sampled, Lesson::ReverseVsOde);
     roundTrip.sampled.ddimRoundTrip = true;
     QVERIFY(readBack(io::sceneToJson(roundTrip)) == roundTrip);
   }
@@ -182,10 +182,12 @@ class TestSceneFile : public QObject {
   void missingFieldsKeepTheirDefaults() {
     // An older file (no version, few fields) loads; what it does not say is the default.
     const Scene s = readBack("{\"sampled\": {\"lesson\": 3, \"sampler\": {\"steps\": 500}}}");
+    // A sampler without a kind is the lesson's own (lesson 3: Langevin, without the final denoising).
     Scene expected;
-    expected.sampled.lesson = Lesson::Langevin;
+    expected.sampled = enterLesson(expected.sampled, Lesson::Langevin);
     expected.sampled.sampler.steps = 500;
     QVERIFY(s == expected);
+    QCOMPARE(s.sampled.sampler.kind, SamplerKind::Langevin);
   }
 
   void unknownFieldsAreWarningsNamingTheirPath() {
@@ -206,6 +208,26 @@ class TestSceneFile : public QObject {
     QCOMPARE(warnings.size(), 6);
   }
 
+  void anOlderFileWithoutFormatLoadsWhenItHasASection() {
+    // docs/scene-format.md: "format" must be "scorescope-scene" when given; older files lack it.
+    QCOMPARE(errorOf("{\"sampled\": {\"particles\": 5}}"), QString("(loaded)"));
+    QCOMPARE(errorOf("{\"display\": {\"pointSize\": 3}}"), QString("(loaded)"));
+    QCOMPARE(errorOf("{\"format\": \"scorescope-scene\"}"), QString("(loaded)"));
+  }
+
+  void rk45MaxStepsIsNotInTheFormat() {
+    // ode-rk45 stops after sampler.steps steps; a maxSteps of an earlier file (even 0 or -1) was
+    // accepted and never used. It is a warning now, and not written.
+    QVERIFY(!io::sceneToJson(Scene{}).contains("maxSteps"));
+    for (int maxSteps : {0, -1, 700}) {
+      QStringList warnings;
+      const Scene s = readBack(withField("sampled.sampler.rk45", QJsonObject{{"rtol", 1e-4}, {"maxSteps", maxSteps}}), &warnings);
+      QCOMPARE(s.sampled.sampler.rk45.rtol, 1e-4);
+      QCOMPARE(s.sampled.sampler.rk45.maxSteps, Rk45Options{}.maxSteps);
+      QCOMPARE(warnings, QStringList{"sampled.sampler.rk45.maxSteps: no longer used (ode-rk45 takes at most sampled.sampler.steps steps), ignored"});
+    }
+  }
+
   void aNewerVersionLoadsWithAWarning() {
     QStringList warnings;
     readBack("{\"version\": 7, \"sampled\": {\"lesson\": 1}}", &warnings);
@@ -223,6 +245,11 @@ class TestSceneFile : public QObject {
     row("not an object", "[1, 2]", "expected a JSON object");
     row("a lecture", "{\"format\": \"scorescope-lecture\"}", "format: expected \"scorescope-scene\", got \"scorescope-lecture\" (this is a lecture file");
     row("version text", "{\"version\": \"one\"}", "version: expected an integer >= 1, got \"one\"");
+    row("empty object", "{}", "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing");
+    row("only a title", "{\"title\": \"x\", \"version\": 1}", "format: expected \"scorescope-scene\"");
+    row("a mixture file", "{\"components\": [{\"weight\": 1, \"mean\": [0, 0], \"cov\": [[1, 0], [0, 1]]}]}",
+        "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing (this looks like a mixture file: pass it as --target FILE)");
+    row("another format", "{\"format\": \"mixture\", \"sampled\": {}}", "format: expected \"scorescope-scene\", got \"mixture\"");
     row("section not an object", "{\"sampled\": 5}", "sampled: expected an object, got 5");
     row("wrong type", withField("sampled.particles", "many"), "sampled.particles: expected an integer, got \"many\"");
     row("fraction for an integer", withField("sampled.particles", 2.5), "sampled.particles: expected an integer, got 2.5");
@@ -233,7 +260,16 @@ class TestSceneFile : public QObject {
     row("unknown sampler", withField("sampled.sampler.kind", "euler"), "sampled.sampler.kind: expected one of ddpm, ddim");
     row("bool", withField("display.layers.arrows", 1), "display.layers.arrows: expected true or false, got 1");
     row("point size", withField("display.pointSize", 100), "display.pointSize: expected a number in [0.5, 32], got 100");
-    row("camera", withField("display.camera", QJsonObject{{"halfExtent", 0}}), "display.camera: expected a number in [0.05, 500], got 0");
+    row("camera", withField("display.camera", QJsonObject{{"halfExtent", 0}}), "display.camera.halfExtent: expected a number in [0.05, 500], got 0");
+    row("camera far", withField("display.camera", QJsonObject{{"centre", QJsonArray{2e6, 0}}}), "display.camera.centre: expected coordinates within [-1e6, 1e6], got [2e+06, 0]");
+    row("rk45 rtol", withField("sampled.sampler.rk45", QJsonObject{{"rtol", 0}}), "sampled.sampler.rk45.rtol: expected a number in (0, 1], got 0");
+    row("rk45 atol", withField("sampled.sampler.rk45", QJsonObject{{"atol", 2}}), "sampled.sampler.rk45.atol: expected a number in (0, 1], got 2");
+    row("huge number", withField("sampled.particles", 1e308), "sampled.particles: expected an integer, got 1e+308");
+    row("short number", withField("sampled.training.adam.learningRate", 0), "sampled.training.adam.learningRate: expected a number in (0, 1], got 0");
+    row("emaDecay", withField("sampled.training.emaDecay", 1.5), "sampled.training.emaDecay: expected a number in [0, 1), got 1.5");
+    row("range style", withField("sampled.training.network.width", 100000), "sampled.training.network.width: expected an integer in [1, ");
+    row("seed above 2^62", withField("sampled.seed", "4611686018427387905"), "sampled.seed: expected an integer in [0, 2^62], got 4611686018427387905");
+    row("seed number above 2^53", withField("sampled.seed", 1e17), "sampled.seed: expected an integer in [0, 2^62] (a number, or a decimal string above 2^53), got 100000000000000000 (a JSON number above 2^53 is not exact: write it as a string)");
     row("camera centre", withField("display.camera", QJsonObject{{"centre", 3}}), "display.camera.centre: expected [x, y], got 3");
     row("position", withField("display.playback.position", 2), "display.playback.position: expected a number in [0, 1], got 2");
     row("seed", withField("sampled.seed", -1), "sampled.seed: expected an integer in [0, 2^62]");
@@ -241,8 +277,11 @@ class TestSceneFile : public QObject {
     row("eta sweep", withField("sampled.etaSweep", QJsonArray{0.0, 2.0}), "sampled.etaSweep: expected eta in [0, 1], got 2");
     row("eta sweep text", withField("sampled.etaSweep", QJsonArray{0.0, "x"}), "sampled.etaSweep: expected an array of numbers, got an element \"x\"");
     row("learning rate", withField("sampled.training.adam.learningRate", 5), "sampled.training.adam.learningRate: expected");
+    row("adam beta1", withField("sampled.training.adam.beta1", 2), "sampled.training.adam.beta1: expected a number in [0, 1), got 2");
+    row("adam beta2", withField("sampled.training.adam.beta2", -1), "sampled.training.adam.beta2: expected a number in [0, 1), got -1");
+    row("adam epsilon", withField("sampled.training.adam.epsilon", -1), "sampled.training.adam.epsilon: expected a finite number > 0, got -1");
     row("target source", withField("sampled.target", QJsonObject{{"source", "file"}}), "sampled.target.source: expected one of preset, mixture, points, got \"file\"");
-    row("target preset", withField("sampled.target", QJsonObject{{"source", "preset"}, {"preset", "moons"}}), "sampled.target: unknown 'moons'; expected one of");
+    row("target preset", withField("sampled.target", QJsonObject{{"source", "preset"}, {"preset", "moons"}}), "sampled.target.preset: unknown 'moons'; expected one of");
     row("target weight", withField("sampled.target", QJsonObject{{"source", "mixture"}, {"components", QJsonArray{QJsonObject{{"weight", -1}, {"mean", QJsonArray{0, 0}}, {"cov", QJsonArray{QJsonArray{1, 0}, QJsonArray{0, 1}}}}}}}),
         "sampled.target.components[0].weight:");
     row("target point", withField("sampled.target", QJsonObject{{"source", "points"}, {"points", QJsonArray{QJsonArray{0, 1}, QJsonArray{2}}}}), "sampled.target.points[1]: expected [x, y], got an array");
@@ -253,6 +292,45 @@ class TestSceneFile : public QObject {
     QFETCH(QString, message);
     const QString error = errorOf(json);
     QVERIFY2(error.startsWith(message), qPrintable(error));
+  }
+
+  void aSamplerThatDoesNotFitTheLessonIsRefused_data() {
+    QTest::addColumn<int>("lesson");
+    QTest::addColumn<QString>("sampler");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("lesson 3, ddim") << 3 << "ddim" << "sampled.sampler.kind: expected a sampler of lesson 3 (langevin, annealed-langevin), got ddim";
+    QTest::newRow("lesson 4, langevin") << 4 << "langevin" << "sampled.sampler.kind: expected a sampler of lesson 4 (";
+    QTest::newRow("lesson 4, ode-rk45") << 4 << "ode-rk45" << "sampled.sampler.kind: expected a sampler of lesson 4 (";
+    QTest::newRow("lesson 4, ode-heun") << 4 << "ode-heun" << "sampled.sampler.kind: expected a sampler of lesson 4 (ddpm, ddim, sde, pc), got ode-heun";
+    QTest::newRow("lesson 5, langevin") << 5 << "langevin" << "sampled.sampler.kind: expected a sampler of lesson 5 (";
+    QTest::newRow("lesson 5, annealed") << 5 << "annealed-langevin" << "sampled.sampler.kind: expected a sampler of lesson 5 (";
+  }
+  void aSamplerThatDoesNotFitTheLessonIsRefused() {
+    // The same samplers --sampler refuses in these lessons (samplerFitsLesson).
+    QFETCH(int, lesson);
+    QFETCH(QString, sampler);
+    QFETCH(QString, message);
+    QJsonObject sampled{{"lesson", lesson}, {"sampler", QJsonObject{{"kind", sampler}}}};
+    const QString error = errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson());
+    QVERIFY2(error.startsWith(message), qPrintable(error));
+    // Lessons 1-2 and 6 run no sampler: any is kept for the next lesson.
+    sampled["lesson"] = 2;
+    QCOMPARE(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson()), QString("(loaded)"));
+  }
+
+  void whatNeedsTheTargetIsCheckedAtReadTime() {
+    // The planner's checks (the class exists, a sweep has a guidance kind), named by JSON path.
+    QJsonObject sampled{{"lesson", 5}, {"guidance", QJsonObject{{"kind", "cfg"}, {"label", 9}}}};
+    QCOMPARE(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson()),
+             QString("sampled.guidance.label: expected a class of the target in [0, 7], got 9"));
+    sampled["guidance"] = QJsonObject{{"kind", "none"}, {"sweep", QJsonArray{0, 3}}};
+    QVERIFY(errorOf(QJsonDocument(QJsonObject{{"format", "scorescope-scene"}, {"sampled", sampled}}).toJson())
+                .startsWith("sampled.guidance.sweep: a sweep needs classifier or classifier-free guidance"));
+    // A learned score (a scene saved after live training) loads; a warning names the field.
+    QStringList warnings;
+    const Scene s = readBack(withField("sampled.score", "learned"), &warnings);
+    QCOMPARE(s.sampled.score, ScoreSource::Learned);
+    QCOMPARE(warnings.filter("sampled.score: 'learned' needs a trained model").size(), 1);
   }
 
   void aFieldValidOnlyInContextIsNamed() {

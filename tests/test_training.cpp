@@ -433,7 +433,7 @@ class TestTraining : public QObject {
   void badTrainingSettingsAreRefusedNamingTheField() {
     TrainingSettings s = smallSettings(10);
     s.network.width = 0;
-    QVERIFY(validateTrainingSettings(s).starts_with("network.width: expected 1..1024"));
+    QVERIFY(validateTrainingSettings(s).starts_with("network.width: expected an integer in [1, 1024]"));
     s = smallSettings(0);
     QVERIFY(validateTrainingSettings(s).starts_with("training.steps"));
     s = smallSettings(10);

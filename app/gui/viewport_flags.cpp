@@ -2,6 +2,7 @@
 
 #include <QCommandLineParser>
 #include <QFileInfo>
+#include <QRegularExpression>
 #include <cmath>
 
 #include "gui/ui_scale.hpp"
@@ -255,9 +256,24 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
                QString::fromStdString(scenesTarget));
     }
   }
+  // A learned score without a model: --train-steps trains one; a scene file's (saved after live
+  // training) opens and the status line asks for a model. Checked as the exact score then.
+  const QString file = !flags.sceneFile.isEmpty() ? flags.sceneFile
+                       : flags.lecture            ? flags.lecture->slides.front().path
+                                                  : QString();
   SampledScene check = x;
-  if (flags.trainSteps > 0 && !flags.models.score) check.score = ScoreSource::Exact;
+  const bool scoreFromFile = !file.isEmpty() && !parser.isSet("score");
+  if ((flags.trainSteps > 0 || scoreFromFile) && !flags.models.score) check.score = ScoreSource::Exact;
   if (const ScenePlan plan = planScene(check, nullptr, flags.models); !plan.ok()) {
+    // A field the flags did not change comes from the file: name the file and the JSON path
+    // (the file alone was valid, so the flags made it fail), never a flag that was not given.
+    if (!file.isEmpty() && !plan.errorField.empty()) {
+      bool fromFlags = false;
+      for (const std::string& changed : changedSceneFields(flags.fileScene, s)) {
+        if (plan.errorField == changed || plan.errorField.rfind(changed + ".", 0) == 0) fromFlags = true;
+      }
+      if (!fromFlags) return io::clip(file, 200) + ": " + io::planErrorInFile(plan) + " (with the flags given)";
+    }
     return "--" + QString::fromStdString(plan.error);
   }
   return {};
@@ -359,6 +375,7 @@ std::optional<ViewportFlags> parseViewportFlags(const QStringList& arguments, QS
   flags.fileScene = flags.scene;
   flags.particlesGiven = parser.isSet("particles");
   error = applyModelFlags(parser, flags);
+  if (flags.models.score) flags.warnings = flags.warnings.filter(QRegularExpression("^(?!sampled\\.score: )"));
   if (error.isEmpty()) error = applySceneFlags(parser, flags.scene, flags);
   if (error.isEmpty()) error = applyRunFlags(parser, flags);
   if (!error.isEmpty()) return std::nullopt;

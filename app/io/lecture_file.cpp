@@ -5,10 +5,29 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <cmath>
 
 #include "io/text_file.hpp"
 
 namespace scorescope::io {
+namespace {
+
+// What a value is, for "expected X, got Y" (as scene files say it).
+QString describeJson(const QJsonValue& v) {
+  switch (v.type()) {
+    case QJsonValue::Null: return "null";
+    case QJsonValue::Bool: return v.toBool() ? "true" : "false";
+    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 10);
+    case QJsonValue::String: return "\"" + clip(v.toString(), 40) + "\"";
+    case QJsonValue::Array: return "an array";
+    case QJsonValue::Object: return "an object";
+    case QJsonValue::Undefined: break;
+  }
+  return "nothing";
+}
+
+}  // namespace
+
 
 bool looksLikeLecture(const QByteArray& json) {
   return QJsonDocument::fromJson(json).object().value("format") == QJsonValue("scorescope-lecture");
@@ -36,9 +55,21 @@ std::optional<Lecture> readLectureFile(const QString& path, QString& error) {
   for (const QString& key : root.keys()) {
     if (!QStringList{"format", "version", "title", "scenes"}.contains(key)) lecture.warnings << clip(key) + ": unknown field, ignored";
   }
-  const int version = root.value("version").toInt(kLectureFileVersion);
+  // The lecture's own fields are checked as a scene file's are: the wrong type is an error.
+  int version = kLectureFileVersion;
+  if (root.contains("version")) {
+    const QJsonValue v = root.value("version");
+    const double d = v.toDouble(0.0);
+    if (!v.isDouble() || d != std::floor(d) || d < 1.0 || d > 1e9) {
+      return fail("version: expected an integer >= 1, got " + describeJson(v));
+    }
+    version = static_cast<int>(d);
+  }
   if (version > kLectureFileVersion) {
     lecture.warnings << QStringLiteral("version: %1 is newer than this Scorescope reads (%2)").arg(version).arg(kLectureFileVersion);
+  }
+  if (root.contains("title") && !root.value("title").isString()) {
+    return fail("title: expected a string, got " + describeJson(root.value("title")));
   }
   lecture.title = root.value("title").toString(QFileInfo(path).completeBaseName()).left(200);
   const QJsonValue scenes = root.value("scenes");
@@ -58,6 +89,9 @@ std::optional<Lecture> readLectureFile(const QString& path, QString& error) {
     }
     for (const QString& key : entry.keys()) {
       if (key != "title" && key != "file") lecture.warnings << at + "." + clip(key) + ": unknown field, ignored";
+    }
+    if (entry.contains("title") && !entry.value("title").isString()) {
+      return fail(at + ".title: expected a string, got " + describeJson(entry.value("title")));
     }
     LectureSlide slide;
     slide.path = QDir::cleanPath(folder.filePath(entry.value("file").toString()));

@@ -52,7 +52,13 @@ QString describe(const QJsonValue& v) {
   switch (v.type()) {
     case QJsonValue::Null: return "null";
     case QJsonValue::Bool: return v.toBool() ? "true" : "false";
-    case QJsonValue::Double: return QString::number(v.toDouble(), 'g', 10);
+    case QJsonValue::Double: {
+      // Short, as %.6g ("0", "2.5", "1e+308"); an integer the way it was written up to 1e21, so
+      // a seed above 2^53 reads back as its text (JSON numbers keep about 17 digits).
+      const double d = v.toDouble();
+      if (d == std::floor(d) && std::abs(d) < 1e21) return QString::number(d, 'f', 0);
+      return QString::number(d, 'g', 6);
+    }
     case QJsonValue::String: return "\"" + clip(v.toString(), 40) + "\"";
     case QJsonValue::Array: return "an array";
     case QJsonValue::Object: return "an object";
@@ -119,6 +125,9 @@ QJsonValue encode(std::uint64_t v) {
 }
 QString decode(const QJsonValue& j, std::uint64_t& out) {
   const QString what = "an integer in [0, 2^62] (a number, or a decimal string above 2^53)";
+  if (j.isDouble() && j.toDouble() > 9007199254740992.0 && j.toDouble() == std::floor(j.toDouble())) {
+    return expectedGot(what, j) + " (a JSON number above 2^53 is not exact: write it as a string)";
+  }
   if (j.isString()) {
     bool ok = false;
     const qulonglong v = j.toString().toULongLong(&ok, 10);
@@ -245,22 +254,23 @@ QString decode(const QJsonValue& j, Camera& out) {
   return {};
 }
 
-QJsonValue encode(const Rk45Options& r) {
-  return QJsonObject{{"rtol", r.rtol}, {"atol", r.atol}, {"maxSteps", r.maxSteps}};
-}
+// ode-rk45's step cap is the sampler's `steps` (runSampler ignores rk45.maxSteps): a file's
+// maxSteps, written by earlier versions, is a warning and is not applied.
+QJsonValue encode(const Rk45Options& r) { return QJsonObject{{"rtol", r.rtol}, {"atol", r.atol}}; }
 QString decode(const QJsonValue& j, Rk45Options& out) {
-  if (!j.isObject()) return expectedGot("an object {rtol, atol, maxSteps}", j);
+  if (!j.isObject()) return expectedGot("an object {rtol, atol}", j);
   const QJsonObject o = j.toObject();
   warnUnknownKeys(o, {"rtol", "atol", "maxSteps"}, gPath);
+  if (o.contains("maxSteps") && gWarnings) {
+    *gWarnings << gPath + ".maxSteps: no longer used (ode-rk45 takes at most " +
+                      gPath.section('.', 0, -2) + ".steps steps), ignored";
+  }
   Rk45Options r = out;
   if (o.contains("rtol")) {
     if (QString why = decode(o["rtol"], r.rtol); !why.isEmpty()) return "rtol: " + why;
   }
   if (o.contains("atol")) {
     if (QString why = decode(o["atol"], r.atol); !why.isEmpty()) return "atol: " + why;
-  }
-  if (o.contains("maxSteps")) {
-    if (QString why = decode(o["maxSteps"], r.maxSteps); !why.isEmpty()) return "maxSteps: " + why;
   }
   out = r;
   return {};
@@ -399,7 +409,7 @@ void warnUnknownPaths(const QJsonObject& object, const QString& prefix, const Kn
   }
 }
 
-// The validators name a field their own way ("particles: expected ...", "camera.half-extent:
+// The validators name a field their own way ("particles: expected ...", "camera.halfExtent:
 // ..."); a file's reader wants the JSON path. Candidates are the fields whose default makes the
 // message change; of those, the one whose path ends with the validator's name for it (or names
 // its first part) wins, since a field checked only in context (lesson 4's comparison sampler) also
@@ -413,6 +423,14 @@ QString locateInvalidField(const Scene& scene, const std::string& message,
   const QString text = QString::fromStdString(message);
   const qsizetype colon = text.indexOf(": ");
   const QString named = normalised(text.left(colon));
+  // A validator that names the field by its JSON path ("sampler.kind") is taken at its word.
+  QString exact;
+  Scene plain;
+  visitSceneFields(plain, plain, [&](const std::string& path, const auto&, const auto&) {
+    const QString p = QString::fromStdString(path);
+    if (colon > 0 && exact.isEmpty() && (p == "sampled." + text.left(colon) || p == "display." + text.left(colon))) exact = p;
+  });
+  if (!exact.isEmpty()) return exact + text.mid(colon);
   QStringList candidates;
   Scene defaults;
   Scene probe = scene;
@@ -431,7 +449,17 @@ QString locateInvalidField(const Scene& scene, const std::string& message,
     }
     if (normalised(c).contains(named.section('.', 0, 0))) located = c;
   }
-  if (located == "sampled.target") return "sampled." + text;
+  if (located == "sampled.target") {
+    // "target: unknown 'moons'" is about the preset's name; the rest name their sub-path.
+    return text.startsWith("target.") ? "sampled." + text : "sampled.target.preset" + text.mid(colon);
+  }
+  // Leaves that are objects in the file (the camera, rk45): name the member the validator names.
+  const QString member = named.section('.', -1);
+  for (const QString sub : {"halfExtent", "centre", "rtol", "atol"}) {
+    if ((located.endsWith(".camera") || located.endsWith(".rk45")) && normalised(sub) == member) {
+      return located + "." + sub + text.mid(colon);
+    }
+  }
   return located + text.mid(colon);
 }
 
@@ -451,6 +479,7 @@ QByteArray sceneToJson(const Scene& scene, const QString& title) {
 }
 
 std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
+  error.clear();  // the field loop below stops at the first error
   QJsonParseError parseError;
   const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
   if (parseError.error != QJsonParseError::NoError) {
@@ -485,20 +514,43 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
     }
     file.title = root["title"].toString().left(200);
   }
+  // Files of older Scorescopes may lack "format" but have a "sampled" or "display" section; a file
+  // with neither is no scene file ({} or a mixture file opened by mistake), not the default scene.
+  if (!root.contains("format") && !root.contains("sampled") && !root.contains("display")) {
+    error = "format: expected \"scorescope-scene\" (a scene file has \"format\", \"sampled\" and \"display\"), got nothing";
+    if (root.contains("components")) error += " (this looks like a mixture file: pass it as --target FILE)";
+    return std::nullopt;
+  }
   warnUnknownPaths(root, {}, knownPaths(), file.warnings);
 
   Scene scene;
-  gWarnings = &file.warnings;
-  visitSceneFields(scene, scene, [&](const std::string& path, auto& field, auto&) {
-    if (!error.isEmpty()) return;
-    const QString p = QString::fromStdString(path);
-    const QJsonValue value = getPath(root, p.split('.'), error);
-    if (!error.isEmpty() || value.isUndefined()) return;
-    gPath = p;
-    if (QString why = decode(value, field); !why.isEmpty()) error = p + (why.startsWith("expected") ? ": " : ".") + why;
-  });
-  gWarnings = nullptr;
+  const auto decodeOver = [&](Scene& into) {
+    gWarnings = &file.warnings;
+    visitSceneFields(into, into, [&](const std::string& path, auto& field, auto&) {
+      if (!error.isEmpty()) return;
+      const QString p = QString::fromStdString(path);
+      const QJsonValue value = getPath(root, p.split('.'), error);
+      if (!error.isEmpty() || value.isUndefined()) return;
+      gPath = p;
+      if (QString why = decode(value, field); !why.isEmpty()) error = p + (why.startsWith("expected") ? ": " : ".") + why;
+    });
+    gWarnings = nullptr;
+  };
+  const QStringList warningsBefore = file.warnings;
+  decodeOver(scene);
   if (!error.isEmpty()) return std::nullopt;
+  // A sampler without a kind is the lesson's own (lesson 3 Langevin, 4 the reverse SDE, 5 the
+  // PF-ODE), not ode-heun: lessons 3-5 run only the samplers they teach.
+  QString kindError;
+  if (getPath(root, {"sampled", "sampler", "kind"}, kindError).isUndefined() &&
+      !samplerFitsLesson(scene.sampled.sampler.kind, scene.sampled.lesson)) {
+    Scene base;
+    base.sampled.sampler = enterLesson(SampledScene{}, scene.sampled.lesson).sampler;
+    file.warnings = warningsBefore;
+    decodeOver(base);
+    if (!error.isEmpty()) return std::nullopt;
+    scene = std::move(base);
+  }
 
   if (const std::string invalid = validateSampledScene(scene.sampled); !invalid.empty()) {
     error = locateInvalidField(scene, invalid, &validateSampledPart);
@@ -508,8 +560,29 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
     error = locateInvalidField(scene, invalid, &validateDisplayPart);
     return std::nullopt;
   }
+  // What needs the target: the class exists, guidance has labels, a sweep has a guidance. A
+  // learned score needs a model no file holds: the scene opens and shows why it cannot sample
+  // until one is trained or given (--model), which the viewport's status line says.
+  SampledScene runnable = scene.sampled;
+  runnable.score = ScoreSource::Exact;
+  if (const ScenePlan plan = planScene(runnable); !plan.ok()) {
+    error = planErrorInFile(plan);
+    return std::nullopt;
+  }
+  if (scene.sampled.score != ScoreSource::Exact) {
+    file.warnings << "sampled.score: '" + QString::fromUtf8(scoreSourceName(scene.sampled.score).data()) +
+                         "' needs a trained model; until one is trained (lesson 6) or given (--model FILE) the "
+                         "scene shows a status line instead of samples";
+  }
   file.scene = std::move(scene);
   return file;
+}
+
+QString planErrorInFile(const ScenePlan& plan) {
+  const QString text = QString::fromStdString(plan.error);
+  if (plan.errorField.empty()) return "sampled." + text;
+  const qsizetype colon = text.indexOf(": ");
+  return QString::fromStdString(plan.errorField) + (colon < 0 ? ": " + text : text.mid(colon));
 }
 
 std::optional<SceneFile> readSceneFile(const QString& path, QString& error) {

@@ -16,6 +16,7 @@
 #include <optional>
 
 #include "scorescope/scene.hpp"
+#include "scorescope/scene_plan.hpp"
 
 namespace scorescope::io {
 
@@ -30,6 +31,11 @@ struct SceneFile {
 // Every field of `scene`, pretty-printed, ending in a newline.
 QByteArray sceneToJson(const Scene& scene, const QString& title = {});
 std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error);
+
+// A planner error as a scene file names it: the JSON path of the field at fault
+// (plan.errorField) with the planner's "expected ..., got ..." ("sampled.guidance.label: expected
+// a class of the target in [0, 7], got 9"), where the flags name the flag ("class: ...").
+QString planErrorInFile(const ScenePlan& plan);
 
 // Bounded read (text_file.hpp) and parse; errors start with the file name.
 std::optional<SceneFile> readSceneFile(const QString& path, QString& error);

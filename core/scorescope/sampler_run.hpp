@@ -78,6 +78,8 @@ struct SamplerSettings {
   bool denoiseFinal = true;  // return D(x, tEnd) when s(tEnd) > 0 (Tweedie's last step)
   DdpmVariance ddpmVariance = DdpmVariance::PosteriorBeta;
   double ddimEta = 0.0;
+  // ode-rk45's rtol and atol; its step cap (accepted + rejected) is `steps`, so rk45.maxSteps is
+  // not used here (scene files no longer read or write it).
   Rk45Options rk45;
   double langevinNoiseLevel = 0.05;  // plain Langevin samples p_t at the t where s/a is this
   double langevinStepSize = 1e-3;    // eta

@@ -53,6 +53,11 @@ struct ScenePlan {
   // on the learned model. Lessons that show data, not runs: empty.
   std::vector<PlannedRun> runs;
   std::string error;  // why the scene cannot run (one line naming the field), or empty
+  // The scene field at fault when the error comes from a check that needs the target or a model,
+  // as its visitSceneFields path ("sampled.guidance.label"), so a scene file's reader can name
+  // the JSON path where `error` names the flag ("class: ..."). Empty when no scene field is at
+  // fault (a --classifier file) and for validateSampledScene's errors (they name their field).
+  std::string errorField;
 
   bool ok() const { return error.empty(); }
 };

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <stdexcept>
 #include <string>
 
@@ -10,6 +11,13 @@
 
 namespace scorescope {
 namespace {
+
+// A number as messages print it: short (%g: "0", "0.5", "1e+308"), never "0.000000".
+std::string shortNumber(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
 
 // Entry points check their arguments in every build type: a bad grid or step count is an
 // exception naming the function and what it expected, never a division by zero or a NaN batch.
@@ -70,7 +78,7 @@ Points sampleDdpm(const ScoreModel& model, Points x, const std::vector<double>& 
 Points sampleDdim(const ScoreModel& model, Points x, const std::vector<double>& ts, double eta,
                   const CounterRng& rng, const StepCallback& callback) {
   requireDescendingGrid(ts, "sampleDdim()");
-  require(eta >= 0.0 && eta <= 1.0, "sampleDdim()", "eta in [0, 1], got " + std::to_string(eta));
+  require(eta >= 0.0 && eta <= 1.0, "sampleDdim()", "eta in [0, 1], got " + shortNumber(eta));
   const Process& p = model.process();
   if (!report(callback, 0, ts[0], x)) return x;
   for (std::size_t i = 0; i + 1 < ts.size(); ++i) {
@@ -169,7 +177,7 @@ Points samplePfOdeRk45(const ScoreModel& model, Points x, double tEnd, const Rk4
   static constexpr double e1 = 71.0 / 57600, e3 = -71.0 / 16695, e4 = 71.0 / 1920,
                           e5 = -17253.0 / 339200, e6 = 22.0 / 525, e7 = -1.0 / 40;
 
-  require(tEnd >= 0.0 && tEnd < 1.0, "samplePfOdeRk45()", "tEnd in [0, 1), got " + std::to_string(tEnd));
+  require(tEnd >= 0.0 && tEnd < 1.0, "samplePfOdeRk45()", "tEnd in [0, 1), got " + shortNumber(tEnd));
   require(options.rtol > 0.0 && options.atol > 0.0 && options.maxSteps >= 1, "samplePfOdeRk45()",
           "rtol > 0, atol > 0 and maxSteps >= 1");
   Rk45Stats local;
@@ -214,8 +222,8 @@ Points samplePfOdeRk45(const ScoreModel& model, Points x, double tEnd, const Rk4
 
 Points sampleLangevin(const ScoreModel& model, Points x, double t, double stepSize, int steps,
                       const CounterRng& rng, const StepCallback& callback) {
-  require(t > 0.0 && t <= 1.0, "sampleLangevin()", "t in (0, 1], got " + std::to_string(t));
-  require(stepSize > 0.0 && std::isfinite(stepSize), "sampleLangevin()", "a step size > 0, got " + std::to_string(stepSize));
+  require(t > 0.0 && t <= 1.0, "sampleLangevin()", "t in (0, 1], got " + shortNumber(t));
+  require(stepSize > 0.0 && std::isfinite(stepSize), "sampleLangevin()", "a step size > 0, got " + shortNumber(stepSize));
   require(steps >= 0, "sampleLangevin()", "steps >= 0, got " + std::to_string(steps));
   if (!report(callback, 0, t, x)) return x;
   for (int i = 0; i < steps; ++i) {
@@ -231,12 +239,12 @@ Points sampleAnnealedLangevin(const ScoreModel& model, Points x,
                               const StepCallback& callback) {
   require(!levelTimes.empty(), "sampleAnnealedLangevin()", "at least one noise level");
   require(stepsPerLevel >= 1, "sampleAnnealedLangevin()", "stepsPerLevel >= 1, got " + std::to_string(stepsPerLevel));
-  require(epsilon > 0.0 && std::isfinite(epsilon), "sampleAnnealedLangevin()", "epsilon > 0, got " + std::to_string(epsilon));
+  require(epsilon > 0.0 && std::isfinite(epsilon), "sampleAnnealedLangevin()", "epsilon > 0, got " + shortNumber(epsilon));
   const Process& p = model.process();
   // t = 0 is a level only where the process has noise there (VE: s(0) = sigma_min > 0).
   for (double t : levelTimes) {
     require(t >= 0.0 && t <= 1.0 && p.s(t) > 0.0, "sampleAnnealedLangevin()",
-            "level times in [0, 1] with s(t) > 0, got t = " + std::to_string(t));
+            "level times in [0, 1] with s(t) > 0, got t = " + shortNumber(t));
   }
   // Step sizes follow the noise std of x_t itself (s, not s/a): that is the scale of p_t the
   // Langevin chain moves in, and keeps eta_l / s_l^2 fixed (stable) at every level.

@@ -110,11 +110,11 @@ SampledScene enterLesson(SampledScene s, Lesson lesson) {
 
 std::string validateSampledScene(const SampledScene& s) {
   const int lesson = static_cast<int>(s.lesson);
-  if (lesson < 1 || lesson > kLessonCount) return expected("lesson", "1.." + std::to_string(kLessonCount), lesson);
+  if (lesson < 1 || lesson > kLessonCount) return expected("lesson", "an integer in [1, " + std::to_string(kLessonCount) + "]", lesson);
   const TargetSpec& t = s.target;
   switch (t.source) {
     case TargetSource::Preset:
-      if (!makePreset(t.preset)) return "target: unknown '" + t.preset + "'; expected one of " + presetNames();
+      if (!makePreset(t.preset)) return "target.preset: unknown '" + t.preset + "'; expected one of " + presetNames();
       break;
     case TargetSource::Mixture:
       if (auto invalid = validateMixture(t.components)) return "target." + *invalid;
@@ -144,6 +144,18 @@ std::string validateSampledScene(const SampledScene& s) {
   }
   if (std::string invalid = validateTrainingSettings(s.training); !invalid.empty()) return invalid;
   if (std::string invalid = validateSamplerSettings(s.sampler); !invalid.empty()) return "sampler." + invalid;
+  // Lessons 3-5 run the samplers they teach (--sampler and the panel offer only those); lessons
+  // 1-2 and 6 run none, so their sampler is kept for the next lesson whatever it is.
+  if (s.lesson == Lesson::Langevin || s.lesson == Lesson::ReverseVsOde || s.lesson == Lesson::Guidance) {
+    if (!samplerFitsLesson(s.sampler.kind, s.lesson)) {
+      std::string fitting;
+      for (const SamplerKind kind : kAllSamplerKinds) {
+        if (samplerFitsLesson(kind, s.lesson)) fitting += (fitting.empty() ? "" : ", ") + std::string(samplerName(kind));
+      }
+      return "sampler.kind: expected a sampler of lesson " + std::to_string(lesson) + " (" + fitting + "), got " +
+             std::string(samplerName(s.sampler.kind));
+    }
+  }
   const bool comparesRuns = s.lesson == Lesson::ReverseVsOde || (s.lesson == Lesson::Langevin && s.compareSamplers);
   if (comparesRuns) {
     if (std::string invalid = validateSamplerSettings(s.comparison); !invalid.empty()) return "comparison." + invalid;
@@ -194,10 +206,11 @@ std::string validateDisplayScene(const DisplayScene& d) {
   if (d.contourLevels < 1 || d.contourLevels > 64) return expected("contour-levels", "an integer in [1, 64]", d.contourLevels);
   if (d.trailLength < 1 || d.trailLength > 1000) return expected("trail-length", "an integer in [1, 1000]", d.trailLength);
   if (!(d.camera.halfExtent >= kMinHalfExtent && d.camera.halfExtent <= kMaxHalfExtent)) {
-    return expected("camera.half-extent", "a number in [0.05, 500]", d.camera.halfExtent);
+    return expected("camera.halfExtent", "a number in [0.05, 500]", d.camera.halfExtent);
   }
   if (!(std::abs(d.camera.centreX) <= 1e6 && std::abs(d.camera.centreY) <= 1e6)) {
-    return "camera.centre: expected coordinates within [-1e6, 1e6]";
+    return "camera.centre: expected coordinates within [-1e6, 1e6], got [" + number(d.camera.centreX) + ", " +
+           number(d.camera.centreY) + "]";
   }
   if (!(d.playback.position >= 0.0 && d.playback.position <= 1.0)) {
     return expected("playback.position", "a number in [0, 1]", d.playback.position);

@@ -36,12 +36,14 @@ std::string processMismatch(const TrainedNetwork& network, const char* what, Pro
 
 // Why the learned score cannot serve this scene (one line naming the field), or empty.
 std::string checkLearnedScore(const SampledScene& scene, const Target& target, const LearnedModels& learned,
-                              GuidanceKind guidance) {
+                              GuidanceKind guidance, std::string& field) {
+  field = "sampled.score";
   if (!learned.score) {
     return "score: '" + std::string(scoreSourceName(scene.score)) +
            "' needs a trained model (train one in the learn-the-score lesson, or pass --model FILE)";
   }
   if (learned.score->process != scene.process) return processMismatch(*learned.score, "learned model", scene.process);
+  field = "sampled.guidance.kind";
   const int classes = target.labelCount();
   const bool needsConditional = guidance == GuidanceKind::Conditional || guidance == GuidanceKind::ClassifierFree;
   if (needsConditional && learned.score->spec.classes != classes) {
@@ -55,6 +57,7 @@ std::string checkLearnedScore(const SampledScene& scene, const Target& target, c
     return "guidance: classifier guidance on the learned score needs a trained noisy classifier "
            "(train --classifier, or lesson 6; then --classifier FILE)";
   }
+  field.clear();
   return {};
 }
 
@@ -154,7 +157,10 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
   const bool reuse = previous && previous->target && previous->targetSpec == scene.target &&
                      (previous->targetSeed == scene.seed || scene.target.source != TargetSource::Preset);
   plan.target = reuse ? previous->target : buildTarget(scene.target, scene.seed, plan.error);
-  if (!plan.target) return plan;
+  if (!plan.target) {
+    plan.errorField = scene.target.source == TargetSource::Preset ? "sampled.target.preset" : "sampled.target";
+    return plan;
+  }
   plan.exact = std::make_shared<ExactScore>(plan.target, plan.process);
   const bool dataLesson = scene.lesson == Lesson::ForwardNoising || scene.lesson == Lesson::ScoreField;
   if (dataLesson && scene.compareProcesses) {
@@ -162,7 +168,7 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
   }
   const GuidanceSpec g = scene.lesson == Lesson::Guidance ? scene.guidance : GuidanceSpec{};
   if (scene.score != ScoreSource::Exact) {
-    plan.error = checkLearnedScore(scene, *plan.target, learned, g.kind);
+    plan.error = checkLearnedScore(scene, *plan.target, learned, g.kind, plan.errorField);
     if (!plan.ok()) return plan;
     plan.learned = std::make_shared<LearnedScore>(learned.score);
   }
@@ -172,14 +178,18 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
     const int classes = plan.target->labelCount();
     if (classes <= 1) {
       plan.error = "guidance: needs a labelled target (gmm8-ring, two-moons, rings, ...); this one has one class";
+      plan.errorField = "sampled.guidance.kind";
       return plan;
     }
     if (g.label >= classes) {
-      plan.error = "class: expected an integer in [0, " + std::to_string(classes - 1) + "], got " + std::to_string(g.label);
+      plan.error = "class: expected a class of the target in [0, " + std::to_string(classes - 1) + "], got " +
+                   std::to_string(g.label);
+      plan.errorField = "sampled.guidance.label";
       return plan;
     }
     if (!plan.target->conditional(g.label)) {
       plan.error = "class: class " + std::to_string(g.label) + " has no data in this target";
+      plan.errorField = "sampled.guidance.label";
       return plan;
     }
     if (g.kind == GuidanceKind::Classifier) {
@@ -187,7 +197,8 @@ ScenePlan planScene(const SampledScene& scene, const ScenePlan* previous, const 
       if (!plan.ok()) return plan;
     }
   } else if (!g.sweep.empty()) {
-    plan.error = "guidance.sweep: a sweep needs classifier or classifier-free guidance";
+    plan.error = "sweep: a sweep needs classifier or classifier-free guidance (guidance kind is none)";
+    plan.errorField = "sampled.guidance.sweep";
     return plan;
   }
   // The sweep holds gamma for both kinds, so the two guidances compare at equal values;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <numbers>
 
 namespace scorescope {
@@ -64,22 +65,32 @@ std::string outOfRange(const std::string& field, const std::string& expected, co
   return field + ": expected " + expected + ", got " + got;
 }
 
+// A number as messages print it: short (%g: "0", "0.5", "1e+308"), never "0.000000".
+std::string shortNumber(double v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
+
+// "[lo, hi]" as every range in the messages is written.
+std::string between(int lo, int hi) { return "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]"; }
+
 }  // namespace
 
 std::string validateNetworkSpec(const NetworkSpec& spec) {
   if (spec.width < 1 || spec.width > kMaxNetworkWidth) {
-    return outOfRange("network.width", "1.." + std::to_string(kMaxNetworkWidth), std::to_string(spec.width));
+    return outOfRange("network.width", "an integer in " + between(1, kMaxNetworkWidth), std::to_string(spec.width));
   }
   if (spec.depth < 1 || spec.depth > kMaxNetworkDepth) {
-    return outOfRange("network.depth", "1.." + std::to_string(kMaxNetworkDepth), std::to_string(spec.depth));
+    return outOfRange("network.depth", "an integer in " + between(1, kMaxNetworkDepth), std::to_string(spec.depth));
   }
   if (spec.timeFeatures < 0 || spec.timeFeatures > kMaxTimeFeatures || spec.timeFeatures % 2 != 0) {
-    return outOfRange("network.timeFeatures", "an even number in 0.." + std::to_string(kMaxTimeFeatures),
+    return outOfRange("network.timeFeatures", "an even integer in " + between(0, kMaxTimeFeatures),
                       std::to_string(spec.timeFeatures));
   }
   const int minClasses = spec.role == NetworkRole::Classifier ? 2 : 0;
   if (spec.classes < minClasses || spec.classes > 256) {
-    return outOfRange("network.classes", std::to_string(minClasses) + "..256", std::to_string(spec.classes));
+    return outOfRange("network.classes", "an integer in " + between(minClasses, 256), std::to_string(spec.classes));
   }
   return {};
 }
@@ -95,20 +106,28 @@ std::vector<int> networkLayerSizes(const NetworkSpec& spec) {
 std::string validateTrainingSettings(const TrainingSettings& settings) {
   if (std::string network = validateNetworkSpec(settings.network); !network.empty()) return network;
   if (settings.steps < 1 || settings.steps > kMaxTrainingSteps) {
-    return outOfRange("training.steps", "1.." + std::to_string(kMaxTrainingSteps), std::to_string(settings.steps));
+    return outOfRange("training.steps", "an integer in " + between(1, kMaxTrainingSteps), std::to_string(settings.steps));
   }
   if (settings.batch < 1 || settings.batch > kMaxBatch) {
-    return outOfRange("training.batch", "1.." + std::to_string(kMaxBatch), std::to_string(settings.batch));
+    return outOfRange("training.batch", "an integer in " + between(1, kMaxBatch), std::to_string(settings.batch));
   }
   const double lr = settings.adam.learningRate;
-  if (!(lr > 0.0 && lr <= 1.0)) return outOfRange("training.lr", "a number in (0, 1]", std::to_string(lr));
+  if (!(lr > 0.0 && lr <= 1.0)) return outOfRange("training.lr", "a number in (0, 1]", shortNumber(lr));
+  // Adam's moment decays must be below 1 (bias correction divides by 1 - beta^k) and not below 0,
+  // and its epsilon must keep the update's denominator positive: else training runs to NaN.
+  const AdamSettings& adam = settings.adam;
+  if (!(adam.beta1 >= 0.0 && adam.beta1 < 1.0)) return outOfRange("training.adam.beta1", "a number in [0, 1)", shortNumber(adam.beta1));
+  if (!(adam.beta2 >= 0.0 && adam.beta2 < 1.0)) return outOfRange("training.adam.beta2", "a number in [0, 1)", shortNumber(adam.beta2));
+  if (!(adam.epsilon > 0.0 && std::isfinite(adam.epsilon))) {
+    return outOfRange("training.adam.epsilon", "a finite number > 0", shortNumber(adam.epsilon));
+  }
   const double p = settings.pEmpty;
-  if (!(p >= 0.0 && p <= 1.0)) return outOfRange("training.pEmpty", "a probability in [0, 1]", std::to_string(p));
+  if (!(p >= 0.0 && p <= 1.0)) return outOfRange("training.pEmpty", "a probability in [0, 1]", shortNumber(p));
   if (!(settings.emaDecay >= 0.0 && settings.emaDecay < 1.0)) {
-    return outOfRange("training.emaDecay", "a number in [0, 1)", std::to_string(settings.emaDecay));
+    return outOfRange("training.emaDecay", "a number in [0, 1)", shortNumber(settings.emaDecay));
   }
   if (settings.ncsnLevels < 2 || settings.ncsnLevels > kMaxNcsnLevels) {
-    return outOfRange("training.ncsnLevels", "2.." + std::to_string(kMaxNcsnLevels),
+    return outOfRange("training.ncsnLevels", "an integer in " + between(2, kMaxNcsnLevels),
                       std::to_string(settings.ncsnLevels));
   }
   return {};

@@ -24,6 +24,7 @@
 #include "gui/export_dialog.hpp"
 #include "gui/main_window.hpp"
 #include "gui/viewport_window.hpp"
+#include "io/lecture_file.hpp"
 #include "io/scene_file.hpp"
 
 using namespace scorescope;
@@ -167,6 +168,52 @@ class TestLecture : public QObject {
     QVERIFY(session().scene().sampled == before.sampled);
     QVERIFY(!w_->openFile(dir_.filePath("absent.json")).isEmpty());
     QVERIFY(session().scene().sampled == before.sampled);
+  }
+
+  void aLecturesSlidesAndFieldsAreCheckedAsSceneFilesAre() {
+    QTemporaryDir dir;
+    const auto write = [&](const QString& name, const QByteArray& text) {
+      QFile f(dir.filePath(name));
+      if (!f.open(QIODevice::WriteOnly)) qFatal("cannot write");
+      f.write(text);
+      return dir.filePath(name);
+    };
+    write("good.json", io::sceneToJson(Scene{}));
+    // A slide whose scene cannot run (class 9 of gmm8-ring) is refused when the lecture opens.
+    Scene guided;
+    guided.sampled = enterLesson(guided.sampled, Lesson::Guidance);
+    guided.sampled.guidance.label = 9;
+    const QString badScene = write("class9.json", io::sceneToJson(guided));
+    QString error;
+    const QString lecture = write("l.json", "{\"format\": \"scorescope-lecture\", \"scenes\": [{\"file\": \"good.json\"}, {\"file\": \"class9.json\"}]}");
+    QVERIFY(!io::readLectureFile(lecture, error));
+    QCOMPARE(error, lecture + ": scenes[1]: " + badScene + ": sampled.guidance.label: expected a class of the target in [0, 7], got 9");
+    // A slide in a lesson its sampler does not fit, and a mixture file given as a slide.
+    Scene ddim;
+    ddim.sampled = enterLesson(ddim.sampled, Lesson::Langevin);
+    ddim.sampled.sampler = defaultSamplerSettings(SamplerKind::Ddim);
+    write("ddim.json", io::sceneToJson(ddim));
+    write("l2.json", "{\"format\": \"scorescope-lecture\", \"scenes\": [{\"file\": \"ddim.json\"}]}");
+    QVERIFY(!io::readLectureFile(dir.filePath("l2.json"), error));
+    QVERIFY2(error.contains(": scenes[0]: ") && error.endsWith("ddim.json: sampled.sampler.kind: expected a sampler of lesson 3 (langevin, annealed-langevin), got ddim"), qPrintable(error));
+    // The lecture's own fields.
+    struct Case {
+      QByteArray json;
+      QString message;
+    };
+    for (const Case& c : {Case{"{\"format\": \"scorescope-lecture\", \"version\": \"one\", \"scenes\": [{\"file\": \"good.json\"}]}", "version: expected an integer >= 1, got \"one\""},
+                          Case{"{\"format\": \"scorescope-lecture\", \"version\": 0, \"scenes\": [{\"file\": \"good.json\"}]}", "version: expected an integer >= 1, got 0"},
+                          Case{"{\"format\": \"scorescope-lecture\", \"version\": 1.5, \"scenes\": [{\"file\": \"good.json\"}]}", "version: expected an integer >= 1, got 1.5"},
+                          Case{"{\"format\": \"scorescope-lecture\", \"title\": 5, \"scenes\": [{\"file\": \"good.json\"}]}", "title: expected a string, got 5"},
+                          Case{"{\"format\": \"scorescope-lecture\", \"scenes\": [{\"file\": \"good.json\", \"title\": [1]}]}", "scenes[0].title: expected a string, got an array"}}) {
+      const QString path = write("meta.json", c.json);
+      QVERIFY(!io::readLectureFile(path, error));
+      QCOMPARE(error, path + ": " + c.message);
+    }
+    const QString ok = write("ok.json", "{\"format\": \"scorescope-lecture\", \"version\": 1, \"title\": \"T\", \"scenes\": [{\"file\": \"good.json\", \"title\": \"S\"}]}");
+    const std::optional<io::Lecture> read = io::readLectureFile(ok, error);
+    QVERIFY2(read, qPrintable(error));
+    QCOMPARE(read->slides.front().title, QString("S"));
   }
 
   void aDroppedFileOpens() {

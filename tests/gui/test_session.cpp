@@ -303,7 +303,7 @@ class TestSession : public QObject {
     s.display.camera.halfExtent = 0.0;
     session.setScene(s);
     QCOMPARE(session.scene().display.camera.halfExtent, Camera{}.halfExtent);
-    QVERIFY2(session.status().rfind("display.camera.half-extent: expected a number in [0.05, 500]", 0) == 0,
+    QVERIFY2(session.status().rfind("display.camera.halfExtent: expected a number in [0.05, 500]", 0) == 0,
              session.status().c_str());
   }
 
@@ -560,7 +560,7 @@ class TestSession : public QObject {
     QTest::newRow("train steps") << QStringList{"--train-steps", "0"} << "--train-steps: expected an integer in [1, 10000000], got '0'";
     QTest::newRow("particles") << QStringList{"--particles", "1e9"} << "--particles: expected an integer in [1, 10000000]";
     QTest::newRow("scale") << QStringList{"--lesson", "5", "--scale", "nan"} << "--scale: expected a number in [-1, 100], got 'nan'";
-    QTest::newRow("class") << QStringList{"--lesson", "5", "--class", "9"} << "--class: expected an integer in [0, 7], got 9";
+    QTest::newRow("class") << QStringList{"--lesson", "5", "--class", "9"} << "--class: expected a class of the target in [0, 7], got 9";
     QTest::newRow("sampler") << QStringList{"--lesson", "5", "--sampler", "ode-hune"} << "--sampler: unknown 'ode-hune'; expected one of ddpm,";
     QTest::newRow("target") << QStringList{"--target", QString(500, 'x')} << "--target: unknown '" + QString(60, 'x') + "...'";
     QTest::newRow("scale out of range") << QStringList{"--lesson", "5", "--scale", "inf"} << "--scale: expected a number in [-1, 100], got 'inf'";
@@ -901,7 +901,7 @@ class TestSession : public QObject {
   void aSceneFileIsTheSceneTheFlagsChange() {
     QTemporaryDir dir;
     Scene file;
-    file.sampled.lesson = Lesson::ReverseVsOde;
+    file.sampled = enterLesson(file.sampled, Lesson::ReverseVsOde);  // lesson 4 runs the reverse SDE
     file.sampled.particles = 777;
     file.display.camera.halfExtent = 2.5;
     const QString path = dir.filePath("scene.json");
@@ -940,6 +940,56 @@ class TestSession : public QObject {
     QCOMPARE(flags->scene.sampled.target.source, TargetSource::Mixture);
     QCOMPARE(flags->scene.sampled.target.components.size(), std::size_t(2));
     QCOMPARE(flags->scene.sampled.target.components[1].label, 1);
+  }
+
+  void aSceneFilesProblemNamesTheFileAndItsJsonPathNotAFlag() {
+    QTemporaryDir dir;
+    QString error;
+    const auto write = [&](const char* name, const Scene& scene) {
+      const QString path = dir.filePath(name);
+      if (!io::writeSceneFile(path, scene).isEmpty()) qFatal("cannot write %s", name);
+      return path;
+    };
+    // Guidance towards class 9 of gmm8-ring (classes 0-7): refused at read time, naming the field.
+    Scene guided;
+    guided.sampled = enterLesson(guided.sampled, Lesson::Guidance);
+    guided.sampled.guidance.label = 9;
+    const QString label = write("label.json", guided);
+    QVERIFY(!parseViewportFlags({"scorescope", label}, error));
+    QCOMPARE(error, label + ": sampled.guidance.label: expected a class of the target in [0, 7], got 9");
+    // A sweep without a guidance kind.
+    Scene sweep = guided;
+    sweep.sampled.guidance.label = 0;
+    sweep.sampled.guidance.kind = GuidanceKind::None;
+    sweep.sampled.guidance.sweep = {0.0, 3.0};
+    const QString sweepPath = write("sweep.json", sweep);
+    QVERIFY(!parseViewportFlags({"scorescope", sweepPath}, error));
+    QVERIFY2(error.startsWith(sweepPath + ": sampled.guidance.sweep: a sweep needs classifier or classifier-free guidance"), qPrintable(error));
+    // A file's class that only the flags make wrong names the file, not a flag that was not given.
+    Scene five = guided;
+    five.sampled.guidance.label = 5;
+    const QString fivePath = write("five.json", five);
+    QVERIFY(!parseViewportFlags({"scorescope", fivePath, "--target", "two-moons"}, error));
+    QCOMPARE(error, fivePath + ": sampled.guidance.label: expected a class of the target in [0, 1], got 5 (with the flags given)");
+    // A flag's value is the flag's.
+    QVERIFY(!parseViewportFlags({"scorescope", fivePath, "--class", "8"}, error));
+    QCOMPARE(error, QString("--class: expected a class of the target in [0, 7], got 8"));
+
+    // A scene saved after live training (score learned) opens: no model yet, so the status line
+    // says what is missing, and a warning names the field.
+    Scene learned;
+    learned.sampled.score = ScoreSource::Learned;
+    const QString learnedPath = write("learned.json", learned);
+    std::optional<ViewportFlags> flags = parseViewportFlags({"scorescope", learnedPath}, error);
+    QVERIFY2(flags, qPrintable(error));
+    QCOMPARE(flags->scene.sampled.score, ScoreSource::Learned);
+    QVERIFY2(flags->warnings.filter("sampled.score: 'learned' needs a trained model").size() == 1, qPrintable(flags->warnings.join('\n')));
+    Session session;
+    session.setScene(flags->scene);
+    QVERIFY2(session.status().rfind("score: 'learned' needs a trained model", 0) == 0, session.status().c_str());
+    // The same from --score: the flag is named.
+    QVERIFY(!parseViewportFlags({"scorescope", "--score", "learned"}, error));
+    QVERIFY2(error.startsWith("--score: 'learned' needs a trained model"), qPrintable(error));
   }
 
   void theForwardPaneShowsXtOfTheData() {
