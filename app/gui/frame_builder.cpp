@@ -290,7 +290,7 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
       pane.modeFractions = out->modeFractions[static_cast<std::size_t>(i)];
       pane.modeWeights = out->modeWeights;
       pane.modeLabels = out->modeLabels;
-      pane.caption = "bars: particles per mode   lines: true weights\n" + pane.caption;
+      pane.caption = "bars: particles per mode at the end of the run   lines: true weights\n" + pane.caption;
     }
     pane.showsHandles = !(i == 1 && comparesProcesses(scene, session.plan()));
     const int c = i % columns, r = i / columns;
@@ -545,7 +545,7 @@ void FrameBuilder::fillLikelihood(const Session& session, const Scene& scene, Pa
   pane.densityKey = {};  // the buffer now holds the map
   pane.errorKey = {};
   pane.frame.densities.push_back(densityLayer(pane, key.columns, key.rows, r));
-  const std::string line = "colour: PF-ODE log-likelihood log p_0(x) of this score\n" + fmt("%.1f", lo) +
+  const std::string line = "colour: PF-ODE log-likelihood log p₀(x) of this score\n" + fmt("%.1f", lo) +
                            " (dark) .. " + fmt("%.1f", hi) + " (bright); lowest on the pane " +
                            fmt("%.1f", map->minCoeff());
   pane.caption = pane.caption.empty() ? line : line + "\n" + pane.caption;

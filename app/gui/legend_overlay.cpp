@@ -43,7 +43,9 @@ LegendLayout layoutLegend(const Legend& legend, float uiScale, float maxWidth) {
   for (const LegendRow& row : legend.rows) width = std::max(width, rowWidth(row, uiScale));
   width += 2.0f * kPad * uiScale;
   // Text and geometry shrink together, so the width is linear in the factor.
-  const float shrink = width > maxWidth && width > 0.0f ? std::max(0.0f, maxWidth) / width : 1.0f;
+  // Never below 70% of the UI's size (a larger UI scale must not give smaller text): a legend
+  // still too wide then runs past the pane's left edge, where the pane clips it.
+  const float shrink = width > maxWidth && width > 0.0f ? std::max(0.7f, maxWidth / width) : 1.0f;
   layout.fontSize = ImGui::GetFontSize() * shrink;
   layout.scale = uiScale * shrink;
   const float rows = static_cast<float>(legend.rows.size());

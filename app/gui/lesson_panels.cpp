@@ -261,7 +261,7 @@ void lessonSection(Scene& scene, int labelCount, const Target* target, WidgetLog
         }
       }
       ddimViews(s, log);
-      ImGui::Checkbox("likelihood map (PF-ODE log p_0)", &scene.display.likelihoodMap);
+      ImGui::Checkbox("likelihood map (PF-ODE log p₀)", &scene.display.likelihoodMap);
       log.add("likelihood map", {"display.likelihoodMap"});
       return;
     case Lesson::Guidance: {

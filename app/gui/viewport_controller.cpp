@@ -11,6 +11,7 @@
 #include <QSurfaceFormat>
 #include <QWheelEvent>
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdio>
 
@@ -25,6 +26,39 @@
 #include "scorescope/parallel.hpp"
 
 namespace scorescope::gui {
+
+// Overlay text shrinks to its pane down to this fraction of the UI's text size, then wraps.
+constexpr float kMinOverlayText = 0.8f;
+
+// `text` with each line broken at spaces so that it is at most maxWidth wide at fontSize (a word
+// wider than that stays whole): numbers such as "0.042" are never split.
+std::string wrapAtSpaces(const std::string& text, float fontSize, float maxWidth) {
+  std::string out, line, word;
+  auto flushWord = [&] {
+    if (word.empty()) return;
+    const std::string candidate = line.empty() ? word : line + " " + word;
+    if (!line.empty() && textSize(candidate.c_str(), fontSize).x > maxWidth) {
+      out += line + "\n";
+      line = word;
+    } else {
+      line = candidate;
+    }
+    word.clear();
+  };
+  for (char c : text) {
+    if (c == ' ' || c == '\n') {
+      flushWord();
+      if (c == '\n') {
+        out += line + "\n";
+        line.clear();
+      }
+    } else {
+      word += c;
+    }
+  }
+  flushWord();
+  return out + line;
+}
 
 struct ViewportController::EquationBox {
   std::vector<std::string> lines;
@@ -288,12 +322,16 @@ void ViewportController::drawOverlay(const EquationBox& equations) {
     }
     // Caption (what the colour means, a run's W1), above the x tick labels.
     if (!p.caption.empty()) {
-      const float fontSize = fittedFontSize(p.caption.c_str(), static_cast<float>(p.width) - 24.0f * u);
-      const ImVec2 size = textSize(p.caption.c_str(), fontSize);
+      // Shrunk to the pane, but to no less than 80% of the UI's text size: a narrow pane wraps
+      // the lines instead, so a larger UI scale never gives smaller text.
+      const float maxWidth = static_cast<float>(p.width) - 24.0f * u;
+      const float fontSize = std::max(fittedFontSize(p.caption.c_str(), maxWidth), kMinOverlayText * ImGui::GetFontSize());
+      const std::string caption = wrapAtSpaces(p.caption, fontSize, maxWidth);
+      const ImVec2 size = textSize(caption.c_str(), fontSize);
       const ImVec2 at(x0 + 0.5f * (static_cast<float>(p.width) - size.x), y1 - size.y - 34.0f * u);
       dl->AddRectFilled(ImVec2(at.x - 8 * u, at.y - 4 * u), ImVec2(at.x + size.x + 8 * u, at.y + size.y + 4 * u),
                         rgba(10, 12, 18, 200), 4.0f * u);
-      dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), p.caption.c_str());
+      dl->AddText(ImGui::GetFont(), fontSize, at, rgba(225, 232, 245, 255), caption.c_str());
     }
     // Top-right, below the title: the legend, then the mode chart, both below the equation box
     // where it reaches this far.
@@ -308,7 +346,12 @@ void ViewportController::drawOverlay(const EquationBox& equations) {
       stackTop = equations.max.y + 8.0f * u;
     }
     if (legendBox.size.x > 0.0f) {
-      drawLegend(dl, p.legend, legendBox, ImVec2(x1 - 10.0f * u - legendBox.size.x, stackTop));
+      // A legend wider than its pane (its text does not shrink below 70%) reaches into the pane
+      // on its left rather than being cut: the canvas, not the pane, clips it.
+      const float canvasLeft = static_cast<float>(layout_.canvasLeft());
+      dl->PushClipRect(ImVec2(canvasLeft, y0), ImVec2(canvasLeft + static_cast<float>(layout_.canvasWidth()), y1), false);
+      drawLegend(dl, p.legend, legendBox, ImVec2(std::max(canvasLeft + 4.0f * u, x1 - 10.0f * u - legendBox.size.x), stackTop));
+      dl->PopClipRect();
       stackTop += legendBox.size.y + 8.0f * u;
     }
     if (chartSize.x > 0.0f) drawModeChart(dl, p, ImVec2(x1 - 10.0f * u - chartSize.x, stackTop), u);
