@@ -256,7 +256,11 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
   const float rest = ImGui::GetContentRegionAvail().x - speedWidth - ImGui::CalcTextSize(readout).x - 2.0f * spacing;
   // Too narrow (a large UI scale): the readout starts the second row instead.
   const bool readoutFirstRow = rest >= scaledPx(200.0f);
-  ImGui::SetNextItemWidth(readoutFirstRow ? rest : ImGui::GetContentRegionAvail().x - speedWidth - spacing);
+  // Narrower still (3x on a small window): the speed slider joins the readout on the second row,
+  // so the time slider keeps room for its label.
+  const float besideSpeed = ImGui::GetContentRegionAvail().x - speedWidth - spacing;
+  const bool speedFirstRow = readoutFirstRow || besideSpeed >= scaledPx(200.0f);
+  ImGui::SetNextItemWidth(readoutFirstRow ? rest : speedFirstRow ? besideSpeed : ImGui::GetContentRegionAvail().x);
   if (tl.discrete()) {
     int step = tl.currentStep();
     // The recorded steps are the initial noise, the sampler's steps and (often) the final
@@ -275,14 +279,14 @@ void Panels::timelineBar(Session& session, const CanvasLayout& layout, double fr
     }
     log_.add("t", playback);
   }
-  ImGui::SameLine();
+  if (speedFirstRow) ImGui::SameLine();
   ImGui::SetNextItemWidth(speedWidth);
   float speed = static_cast<float>(tl.speed());
   if (ImGui::SliderFloat("##speed", &speed, 0.1f, 8.0f, "speed %.2fx", ImGuiSliderFlags_Logarithmic | kClamp)) {
     tl.setSpeed(speed);
   }
   log_.add("speed", playback);
-  if (readoutFirstRow) ImGui::SameLine();
+  if (readoutFirstRow || !speedFirstRow) ImGui::SameLine();  // else the readout starts row two
   ImGui::TextUnformatted(readout);
   if (!readoutFirstRow) ImGui::SameLine(0.0f, 3.0f * spacing);
   // Second row, always on screen (the sidebar scrolls): progress or why nothing is sampled.
