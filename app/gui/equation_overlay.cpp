@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "gui/number_text.hpp"
 #include "scorescope/guidance.hpp"
 #include "scorescope/time_grid.hpp"
 
@@ -19,7 +20,8 @@ std::string format(const char* pattern, Args... args) {
 }
 
 std::string timeAlphaSigma(const Process& p, double t) {
-  return format("t = %.3f    αₜ = %.3f    σₜ = %.3f", t, p.a(t), p.s(t));
+  // fixedText: s(0) is -0.0 for some processes, which printf writes "-0.000".
+  return "t = " + fixedText(t, 3) + "    αₜ = " + fixedText(p.a(t), 3) + "    σₜ = " + fixedText(p.s(t), 3);
 }
 
 std::vector<std::string> forwardLines(const Process& p, double t) {

@@ -257,6 +257,8 @@ void MainWindow::showSlide(int index) {
   // Slides are shown as their files hold them: a clicker must never stop on a question, so
   // changes made on a slide are left behind (Save keeps them first).
   showScene(slide.scene, slide.path.startsWith(':') ? QString() : slide.path, slide.title);
+  // Full screen hides the window title: the canvas says which slide this is for a moment.
+  viewport_->controller().showBanner(QString("%1 / %2   %3").arg(slide_ + 1).arg(lecture_->slides.size()).arg(slide.title).toStdString());
 }
 
 void MainWindow::updateLectureActions() {

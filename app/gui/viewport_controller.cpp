@@ -248,6 +248,7 @@ void ViewportController::draw(int widthPx, int heightPx, float devicePixelRatio,
   const EquationBox equations = layoutEquationOverlay();
   drawOverlay(equations);
   drawEquationOverlay(equations);
+  drawBanner();
   bridge_.render();
 }
 
@@ -418,6 +419,33 @@ void ViewportController::setUiScale(float scale) {
   uiScale_ = clampUiScale(scale);
   bridge_.setUiScale(uiScale_);
   settleFrames_ = 3;
+}
+
+void ViewportController::showBanner(std::string text) {
+  banner_ = std::move(text);
+  bannerStartNs_ = clock_.nsecsElapsed();
+  settleFrames_ = std::max(settleFrames_, 3);
+}
+
+void ViewportController::drawBanner() {
+  if (banner_.empty()) return;
+  // Fully there for 3 s, then fading over 1 s.
+  const double age = static_cast<double>(clock_.nsecsElapsed() - bannerStartNs_) * 1e-9;
+  const double alpha = std::clamp(4.0 - age, 0.0, 1.0);
+  if (alpha <= 0.0) {
+    banner_.clear();
+    return;
+  }
+  settleFrames_ = std::max(settleFrames_, 2);  // keep frames coming while it fades
+  const float u = uiScale_;
+  const float fontSize = 1.25f * ImGui::GetFontSize();
+  const ImVec2 size = textSize(banner_.c_str(), fontSize);
+  const ImVec2 at(static_cast<float>(layout_.canvasLeft()) + 16.0f * u, static_cast<float>(layout_.canvasHeight()) - size.y - 40.0f * u);
+  ImDrawList* dl = ImGui::GetForegroundDrawList();
+  const auto a = static_cast<unsigned>(std::lround(alpha * 255.0));
+  dl->AddRectFilled(ImVec2(at.x - 10 * u, at.y - 6 * u), ImVec2(at.x + size.x + 10 * u, at.y + size.y + 6 * u),
+                    IM_COL32(10, 12, 18, static_cast<int>(a * 230 / 255)), 6.0f * u);
+  dl->AddText(ImGui::GetFont(), fontSize, at, IM_COL32(255, 214, 120, static_cast<int>(a)), banner_.c_str());
 }
 
 void ViewportController::setPanelsHidden(bool hidden) {

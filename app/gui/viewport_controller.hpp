@@ -7,6 +7,7 @@
 #include <QElapsedTimer>
 #include <QPointF>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gui/canvas_layout.hpp"
@@ -81,6 +82,10 @@ class ViewportController {
   float uiScale() const { return uiScale_; }
   // Tab: the sidebar and timeline hide and the canvas fills the window (the scene is unchanged).
   void setPanelsHidden(bool hidden);
+  // A line shown at the bottom left of the canvas for a few seconds, fading out (the lecture's
+  // "3 / 13  title" after a slide change).
+  void showBanner(std::string text);
+  const std::string& banner() const { return banner_; }
   bool panelsHidden() const { return panelsHidden_; }
 
   // True while frames should keep coming: playing, sampling, or ImGui settling after input.
@@ -96,6 +101,7 @@ class ViewportController {
   struct EquationBox;  // in the .cpp: its geometry is ImGui's
   EquationBox layoutEquationOverlay() const;
   void draw(int widthPx, int heightPx, float devicePixelRatio, const QElapsedTimer& paintClock);
+  void drawBanner();
   void drawOverlay(const EquationBox& equations);
   void drawEquationOverlay(const EquationBox& box);
   int handleAt(QPointF pos) const;
@@ -122,7 +128,9 @@ class ViewportController {
   Drag drag_ = Drag::None;
   int dragHandle_ = -1;
   QPointF pressPos_, lastPos_;
-  QPointF hoverPos_{-1.0, -1.0};  // last mouse position, for the coordinate readout
+  QPointF hoverPos_{-1.0, -1.0};
+  std::string banner_;
+  qint64 bannerStartNs_ = 0;  // last mouse position, for the coordinate readout
 };
 
 }  // namespace scorescope::gui

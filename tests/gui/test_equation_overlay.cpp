@@ -119,6 +119,16 @@ class TestEquationOverlay : public QObject {
     QVERIFY2(contains(lines, "η = 0.30"), joined(lines).c_str());
   }
 
+  // DDPM's s(0) is -0.0, which printf writes "-0.000": the overlay must not.
+  void noNegativeZeroAtTimeZero() {
+    for (ProcessKind kind : {ProcessKind::Ddpm, ProcessKind::Vp, ProcessKind::Ve, ProcessKind::SubVp}) {
+      Scene s = lessonScene(Lesson::ForwardNoising);
+      s.sampled.process = kind;
+      const auto lines = equationLines(s, 0.0);
+      QVERIFY2(joined(lines).find("-0.000") == std::string::npos, joined(lines).c_str());
+    }
+  }
+
   void cfgPrintsWAndGamma() {
     Scene s = lessonScene(Lesson::Guidance);
     QCOMPARE(s.sampled.guidance.kind, GuidanceKind::ClassifierFree);

@@ -111,6 +111,9 @@ class TestLecture : public QObject {
     QCOMPARE(w_->slide(), 1);
     QVERIFY(session().scene().sampled == slides[1].scene.sampled);
     QVERIFY(w_->windowTitle().contains(slides[1].title));
+    // Full screen hides the window title: the canvas names the slide for a moment.
+    QCOMPARE(QString::fromStdString(w_->viewport()->controller().banner()),
+             QString("2 / %1   %2").arg(slides.size()).arg(slides[1].title));
     key(Qt::Key_PageDown);
     key(Qt::Key_PageUp);
     QCOMPARE(w_->slide(), 1);
