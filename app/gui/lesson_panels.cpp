@@ -197,10 +197,18 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
   ImGui::SliderInt("class y", &g.label, 0, std::max(0, labelCount - 1), "%d", kClamp);
   log.add("class y", {"sampled.guidance.label"});
   GuidanceKind kind = g.kind;
-  constexpr std::array guidanceKinds = {GuidanceKind::Classifier, GuidanceKind::ClassifierFree};
-  if (enumCombo("guidance", kind, guidanceKinds, {"classifier", "classifier-free"})) g.kind = kind;
-  log.add("guidance", {"sampled.guidance.kind"});
-  if (g.kind == GuidanceKind::Classifier) {
+  // Every kind a scene may hold is offered (a scene file may ask for none or the conditional
+  // score), so the combo never shows a kind the run does not use.
+  constexpr std::array guidanceKinds = {GuidanceKind::Classifier, GuidanceKind::ClassifierFree, GuidanceKind::Conditional,
+                                        GuidanceKind::None};
+  if (enumCombo("guidance", kind, guidanceKinds, {"classifier", "classifier-free", "conditional score", "none (unguided)"})) {
+    g.kind = kind;
+    if (kind == GuidanceKind::None || kind == GuidanceKind::Conditional) g.sweep.clear();  // a sweep needs a scale
+  }
+  log.add("guidance", {"sampled.guidance.kind", "sampled.guidance.sweep"});
+  if (g.kind == GuidanceKind::None || g.kind == GuidanceKind::Conditional) {
+    ImGui::TextDisabled(g.kind == GuidanceKind::None ? "the unconditional score, no guidance" : "∇ log pₜ(x | y): the class's own score");
+  } else if (g.kind == GuidanceKind::Classifier) {
     sliderDouble("gamma", g.scale, 0.0, 20.0, "%.2f");
     log.add("scale", {"sampled.guidance.scale"});
   } else {
@@ -213,10 +221,12 @@ void guidance(SampledScene& s, int labelCount, bool cfgShowsGamma, WidgetLog& lo
     log.add("scale", {"sampled.guidance.scale"});
     ImGui::Text("w = %.2f  ⇔  γ = 1 + w = %.2f", g.scale, lectureGammaFromW(g.scale));
   }
-  bool sweep = !g.sweep.empty();
-  if (ImGui::Checkbox("sweep over gamma", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
-  log.add("sweep", {"sampled.guidance.sweep"});
-  if (!g.sweep.empty()) sweepValues(g.sweep, log);
+  if (g.kind == GuidanceKind::Classifier || g.kind == GuidanceKind::ClassifierFree) {
+    bool sweep = !g.sweep.empty();
+    if (ImGui::Checkbox("sweep over gamma", &sweep)) g.sweep = sweep ? kSweepScales : std::vector<double>{};
+    log.add("sweep", {"sampled.guidance.sweep"});
+    if (!g.sweep.empty()) sweepValues(g.sweep, log);
+  }
   std::vector<SamplerKind> samplers;
   std::vector<const char*> names;
   for (SamplerKind k : kAllSamplerKinds) {
