@@ -20,6 +20,11 @@ ExportJob::~ExportJob() {
 
 QString ExportJob::start() {
   if (QString problem = validateExportSettings(settings_); !problem.isEmpty()) return error_ = problem;
+  // Lesson 6 shows a learned score beside the exact one; an export cannot train one.
+  if (scene_.sampled.lesson == Lesson::LearnScore && !models_.score) {
+    return error_ = "scene: lesson 6 shows a learned score and there is none: pass --model FILE (made by scorescope "
+                    "train), or export from the app after training";
+  }
   try {
     for (auto& target : targets_) target = std::make_unique<render::OffscreenTarget>(settings_.width, settings_.height);
   } catch (const std::runtime_error& e) {

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QFileInfo>
+#include <QTemporaryFile>
 #include <cmath>
 
 namespace scorescope::exporting {
@@ -70,6 +71,14 @@ QString validateExportSettings(const ExportSettings& s) {
       return QString("quality: GIF takes the palette size in [2, 256] (default 256), got %1").arg(s.quality);
     }
   }
+  if (s.format == ExportFormat::Gif) {
+    const double pixels = static_cast<double>(frameCount(s)) * s.width * s.height;
+    if (pixels > kMaxGifPixels) {
+      return QString("seconds: a GIF holds all its frames in memory while its palette is made: at most %1 million pixels "
+                     "(frames x width x height), got %2 million (%3 frames at %4); shorten --seconds, lower --fps or "
+                     "--size, or export MP4").arg(kMaxGifPixels / 1e6).arg(std::round(pixels / 1e6)).arg(frameCount(s)).arg(size);
+    }
+  }
   if (!(s.uiScale >= 1.0f && s.uiScale <= 3.0f)) return QString("ui-scale: expected a number in [1, 3], got %1").arg(s.uiScale);
   if (s.out.isEmpty()) return "out: expected a file or folder name, got nothing";
 
@@ -80,6 +89,11 @@ QString validateExportSettings(const ExportSettings& s) {
   const QFileInfo parent(folder);
   if (!parent.isDir()) return "out: the folder " + folder + " does not exist";
   if (!parent.isWritable()) return "out: the folder " + folder + " is not writable";
+  // isWritable() says yes to root everywhere (/proc, /sys): try to create a file there.
+  {
+    QTemporaryFile probe(QDir(folder).filePath(".scorescope-probe-XXXXXX"));
+    if (!probe.open()) return "out: cannot create files in " + folder + " (" + probe.errorString() + ")";
+  }
   if (s.format == ExportFormat::PngSequence) {
     const QFileInfo target(QDir::cleanPath(s.out));
     if (target.exists() && !target.isDir()) return "out: " + s.out + " exists and is not a folder";

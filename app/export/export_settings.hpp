@@ -17,6 +17,9 @@ inline constexpr int kMinExportSide = 16, kMaxExportSide = 8192;
 inline constexpr double kMinFps = 1.0, kMaxFps = 120.0;
 inline constexpr double kMaxSeconds = 600.0;
 inline constexpr int kMaxExportFrames = 36000;
+// ffmpeg makes a GIF's one palette from all its frames, holding every frame in memory until the
+// last arrives (~10 bytes a pixel measured): frames x width x height is capped.
+inline constexpr double kMaxGifPixels = 200e6;
 
 struct ExportSettings {
   ExportFormat format = ExportFormat::Mp4;

@@ -8,6 +8,7 @@
 #include <QStandardPaths>
 #include <csignal>
 #include <cstdio>
+#include <sys/prctl.h>
 
 namespace scorescope::exporting {
 namespace {
@@ -95,6 +96,8 @@ class FfmpegSink final : public FrameSink {
     process_.setArguments(args);
     process_.setProcessChannelMode(QProcess::SeparateChannels);
     process_.setStandardOutputFile(QProcess::nullDevice());
+    // If this process dies (a crash, SIGKILL), ffmpeg is killed too instead of writing on.
+    process_.setChildProcessModifier([] { prctl(PR_SET_PDEATHSIG, SIGKILL); });
     process_.start();
   }
   ~FfmpegSink() override { abort(); }

@@ -2,9 +2,13 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QTextStream>
+#include <atomic>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <unistd.h>
 
@@ -17,6 +21,18 @@
 
 namespace scorescope::exporting {
 namespace {
+
+// Ctrl+C, a kill or a closed terminal stop the export cleanly: the loop sees the flag, cancels
+// the job (removing the partial output and stopping ffmpeg) and exits 128 + the signal.
+volatile std::sig_atomic_t gStopSignal = 0;
+extern "C" void onStopSignal(int signal) { gStopSignal = signal; }
+
+void catchStopSignals() {
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  for (int signal : {SIGINT, SIGTERM, SIGHUP}) sigaction(signal, &action, nullptr);
+}
 
 int fail(const QString& message) {
   QTextStream(stderr) << "scorescope render: " << message << Qt::endl;
@@ -54,7 +70,8 @@ int runRenderCommand(int argc, char** argv) {
                    .arg(kMinExportSide).arg(kMaxExportSide), "WxH"},
       {"fps", QString("Frames per second in [%1, %2] (default 30).").arg(kMinFps).arg(kMaxFps), "N"},
       {"seconds", QString("Length of the animation in (0, %1] (default 10).").arg(kMaxSeconds), "S"},
-      {"start", "Timeline position of the first frame in [0, 1] (default: the scene's).", "U"},
+      {"start", "Timeline position of the first frame in [0, 1] (default: the scene's play head; for a PNG of a\n"
+                "sampler's result, --start 1).", "U"},
       {"quality", "MP4: x264 CRF in [0, 51], lower is better (default 18). GIF: palette colours in [2, 256] (default 256).", "Q"},
       {"ui-scale", "Size of text, lines and points in [1, 3] (default 1; 2 suits 4K).", "X"},
       {"model", "A trained score network (a file of `scorescope train`).", "FILE"},
@@ -81,6 +98,8 @@ int runRenderCommand(int argc, char** argv) {
   ExportSettings settings;
   settings.out = parser.value("out");
   if (!formatFromPath(settings.out, settings.format, error)) return fail("--" + error);
+  // Absolute, so "." and ".." name a real folder whose sibling can hold the partial output.
+  settings.out = QDir::cleanPath(QFileInfo(settings.out).absoluteFilePath());
   if (parser.isSet("size")) {
     const QStringList parts = parser.value("size").split('x');
     bool okW = false, okH = false;
@@ -92,10 +111,14 @@ int runRenderCommand(int argc, char** argv) {
   }
   double uiScale = 1.0, quality = -1.0;
   if (!readNumber(parser, "fps", kMinFps, kMaxFps, settings.fps, error) ||
-      !readNumber(parser, "seconds", 1e-9, kMaxSeconds, settings.seconds, error) ||
+      !readNumber(parser, "seconds", -1e300, 1e300, settings.seconds, error) ||
       !readNumber(parser, "start", 0.0, 1.0, settings.start, error) || !readNumber(parser, "ui-scale", 1.0, 3.0, uiScale, error) ||
-      !readNumber(parser, "quality", 0.0, 256.0, quality, error)) {
+      !readNumber(parser, "quality", -1e9, 1e9, quality, error)) {
     return fail(error);
+  }
+  // The ranges of --seconds and --quality depend on the format: validateExportSettings says them.
+  if (parser.isSet("seconds") && !(settings.seconds > 0.0 && settings.seconds <= kMaxSeconds)) {
+    return fail(QString("--seconds: expected a number in (0, %1], got '%2'").arg(kMaxSeconds).arg(io::clip(parser.value("seconds"))));
   }
   settings.uiScale = static_cast<float>(uiScale);
   if (parser.isSet("quality")) {
@@ -122,7 +145,14 @@ int runRenderCommand(int argc, char** argv) {
     frames = job.frameCount();
     const bool terminal = isatty(fileno(stderr));
     int lastPercent = -1;
+    catchStopSignals();
     for (bool more = true; more;) {
+      if (gStopSignal != 0) {
+        job.cancel();
+        std::fprintf(stderr, "%sscorescope render: stopped by signal %d; nothing written\n", terminal ? "\n" : "",
+                     static_cast<int>(gStopSignal));
+        return 128 + gStopSignal;
+      }
       more = job.step();
       if (!job.error().isEmpty()) break;
       const int percent = 100 * job.framesWritten() / frames;
@@ -136,10 +166,14 @@ int runRenderCommand(int argc, char** argv) {
     if (QString problem = job.finish(); !problem.isEmpty()) return fail(problem);
   }
   const double seconds = static_cast<double>(clock.nsecsElapsed()) * 1e-9;
-  QTextStream(stdout) << QString("wrote %1: %2 %3 at %4x%5, %6 fps, in %7 s (%8 frames/s)\n")
+  if (settings.format == ExportFormat::Png) {
+    QTextStream(stdout) << QString("wrote %1: %2x%3 in %4 s\n").arg(settings.out).arg(settings.width).arg(settings.height)
+                               .arg(seconds, 0, 'f', 2);
+    return 0;
+  }
+  QTextStream(stdout) << QString("wrote %1: %2 frames at %3x%4, %5 fps, in %6 s (%7 frames/s)\n")
                              .arg(settings.out)
                              .arg(frames)
-                             .arg(frames == 1 ? "frame" : "frames")
                              .arg(settings.width)
                              .arg(settings.height)
                              .arg(settings.fps)

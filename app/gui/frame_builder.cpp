@@ -290,7 +290,7 @@ std::vector<Pane>& FrameBuilder::build(const Session& session, int widthPx, int 
       pane.modeFractions = out->modeFractions[static_cast<std::size_t>(i)];
       pane.modeWeights = out->modeWeights;
       pane.modeLabels = out->modeLabels;
-      pane.caption = "bars: particles per mode at the end of the run   lines: true weights\n" + pane.caption;
+      pane.caption = "bars: particles per mode at the end of the run; lines: true weights\n" + pane.caption;
     }
     pane.showsHandles = !(i == 1 && comparesProcesses(scene, session.plan()));
     const int c = i % columns, r = i / columns;

@@ -12,6 +12,7 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+#include <csignal>
 #include <memory>
 
 #include "export/export_job.hpp"
@@ -238,6 +239,11 @@ class TestExport : public QObject {
     QTest::newRow("colours") << QStringList{"render", ok, "--out", dir + "/x.gif", "--quality", "1"} << "quality: GIF takes the palette size in [2, 256]";
     QTest::newRow("no folder") << QStringList{"render", ok, "--out", "/no/such/folder/x.mp4"} << "the folder /no/such/folder does not exist";
     QTest::newRow("folder not empty") << QStringList{"render", ok, "--out", QString(SCORESCOPE_SOURCE_DIR) + "/resources"} << "exists and is not empty";
+    QTest::newRow("gif too long") << QStringList{"render", ok, "--out", dir + "/x.gif", "--size", "1280x720", "--seconds", "10"}
+                                  << "a GIF holds all its frames in memory";
+    QTest::newRow("unwritable") << QStringList{"render", ok, "--out", "/proc/x.mp4"} << "--out: cannot create files in /proc";
+    QTest::newRow("lesson 6 without a model") << QStringList{"render", scene("13-learn-the-score"), "--out", dir + "/x.png"}
+                                              << "lesson 6 shows a learned score and there is none";
     QTest::newRow("a folder for mp4") << QStringList{"render", ok, "--out", dir + "/"} << "";  // a folder: PNG frames; checked below
   }
   void badRequestsNameTheField() {
@@ -248,6 +254,24 @@ class TestExport : public QObject {
     QCOMPARE(r.exitCode, 2);
     QVERIFY2(r.err.startsWith("scorescope render: ") && r.err.contains(message), qPrintable(r.err));
     QCOMPARE(r.err.trimmed().count('\n'), 0);
+  }
+
+  // Ctrl+C or a kill mid-export: the partial output goes and ffmpeg stops with it.
+  void aSignalStopsTheExportAndLeavesNothing() {
+    QTemporaryDir dir;
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove("DISPLAY");
+    process.setProcessEnvironment(env);
+    process.start(SCORESCOPE_BINARY, {"render", scene("02-ve-vs-vp"), "--out", dir.filePath("s.mp4"), "--seconds", "120",
+                                      "--size", "320x180"});
+    QVERIFY(process.waitForStarted());
+    QVERIFY(waitForEntries(dir.path()));  // ffmpeg has started writing the partial file
+    process.terminate();                  // SIGTERM
+    QVERIFY(process.waitForFinished(30000));
+    QCOMPARE(process.exitCode(), 128 + SIGTERM);
+    QVERIFY2(QString::fromUtf8(process.readAllStandardError()).contains("stopped by signal"), "no message");
+    QVERIFY2(entries(dir.path()).isEmpty(), qPrintable(entries(dir.path()).join(", ")));
   }
 
   void withoutFfmpegGifAndMp4SaySoAndPngStillWorks() {
