@@ -83,6 +83,7 @@ class TestCli : public QObject {
   void clipEchoesPrintableAsciiOnly();
   void unknownCommandListsCommands();
   void viewportArgumentsStillGoToTheViewport();
+  void langevinTowardsAClassSamplesThatClass();
   void benchMissingBaselineFails();
   void benchTrainRuns();
   void benchModes();
@@ -672,6 +673,24 @@ void TestCli::unknownCommandListsCommands() {
   QVERIFY2(run.err.contains("unknown command 'smaple'"), qPrintable(run.err));
   QVERIFY2(run.err.contains("sample, train, forward, score, nll, bench"), qPrintable(run.err));
   QCOMPARE(run.err.trimmed().count('\n'), 0);
+}
+
+// The command line may guide any sampler, Langevin included (the lessons' sampler sets bind
+// scene files and the viewport only): 2000 samples towards class 2 of gmm8-ring, whose mode is
+// at (0, 3); the sample mean is within 0.5 of it (its standard error is ~0.01).
+void TestCli::langevinTowardsAClassSamplesThatClass() {
+  const QString out = path("langevin-class.csv");
+  const Run run = scorescopeRun({"sample", "--target", "gmm8-ring", "--process", "vp", "--sampler", "langevin", "--steps", "300",
+                                 "--class", "2", "--n", "2000", "--seed", "0", "--out", out});
+  QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+  const auto rows = test::readCsv(out);
+  QCOMPARE(rows.size(), std::size_t(2000));
+  double mx = 0.0, my = 0.0;
+  for (const auto& r : rows) {
+    mx += r.at("x").toDouble() / 2000.0;
+    my += r.at("y").toDouble() / 2000.0;
+  }
+  QVERIFY2(std::hypot(mx, my - 3.0) < 0.5, qPrintable(QString("mean (%1, %2)").arg(mx).arg(my)));
 }
 
 void TestCli::viewportArgumentsStillGoToTheViewport() {

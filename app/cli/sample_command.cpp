@@ -158,15 +158,6 @@ int sample(const QStringList& args) {
     const std::string invalid = validateSamplerSettings(settings);
     if (!invalid.empty()) read.fail("--" + QString::fromStdString(invalid));
   }
-  // Lesson 5 (guidance) runs the samplers with a time grid; the Langevin samplers are lesson 3's,
-  // which samples the unguided target only.
-  if (!read.failed() && !samplerFitsLesson(settings.kind, Lesson::Guidance)) {
-    if (parser.isSet("class")) {
-      read.fail("--class: does not apply to sampler " + samplerName +
-                " (Langevin samples the unconditional target; guide a sampler with a time grid)");
-    }
-    scene.lesson = Lesson::Langevin;
-  }
   if (read.failed()) return failWith(command, read.error());
   const ScenePlan plan = planScene(scene, nullptr, learned);
   if (!plan.ok()) return failWith(command, "--" + QString::fromStdString(plan.error));

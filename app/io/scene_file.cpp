@@ -556,6 +556,10 @@ std::optional<SceneFile> sceneFromJson(const QByteArray& json, QString& error) {
     error = locateInvalidField(scene, invalid, &validateSampledPart);
     return std::nullopt;
   }
+  if (const std::string invalid = checkLessonSampler(scene.sampled); !invalid.empty()) {
+    error = locateInvalidField(scene, invalid, &validateSampledPart);
+    return std::nullopt;
+  }
   if (const std::string invalid = validateDisplayScene(scene.display); !invalid.empty()) {
     error = locateInvalidField(scene, invalid, &validateDisplayPart);
     return std::nullopt;

@@ -192,6 +192,12 @@ struct Scene {
 // planner then needs no model to show the data).
 SampledScene enterLesson(SampledScene from, Lesson lesson);
 
+// Lessons 3-5 teach a set of samplers each (samplerFitsLesson): empty, or "sampler.kind: expected
+// a sampler of lesson N (...), got X". Scene files, the viewport's flags and its panel hold a
+// scene to it; validateSampledScene and the planner do not, so `scorescope sample` may run any
+// sampler under guidance (Langevin towards a class, say).
+std::string checkLessonSampler(const SampledScene& s);
+
 // The first invalid field of the sampled part as one line "field: expected ..., got ...", or
 // empty. Checks what needs no target; the planner checks the rest (class labels exist).
 std::string validateSampledScene(const SampledScene& scene);

@@ -108,6 +108,18 @@ SampledScene enterLesson(SampledScene s, Lesson lesson) {
   return s;
 }
 
+std::string checkLessonSampler(const SampledScene& s) {
+  // Lessons 1-2 and 6 run no sampler, so theirs is kept for the next lesson whatever it is.
+  if (s.lesson != Lesson::Langevin && s.lesson != Lesson::ReverseVsOde && s.lesson != Lesson::Guidance) return {};
+  if (samplerFitsLesson(s.sampler.kind, s.lesson)) return {};
+  std::string fitting;
+  for (const SamplerKind kind : kAllSamplerKinds) {
+    if (samplerFitsLesson(kind, s.lesson)) fitting += (fitting.empty() ? "" : ", ") + std::string(samplerName(kind));
+  }
+  return "sampler.kind: expected a sampler of lesson " + std::to_string(static_cast<int>(s.lesson)) + " (" + fitting +
+         "), got " + std::string(samplerName(s.sampler.kind));
+}
+
 std::string validateSampledScene(const SampledScene& s) {
   const int lesson = static_cast<int>(s.lesson);
   if (lesson < 1 || lesson > kLessonCount) return expected("lesson", "an integer in [1, " + std::to_string(kLessonCount) + "]", lesson);
@@ -144,18 +156,6 @@ std::string validateSampledScene(const SampledScene& s) {
   }
   if (std::string invalid = validateTrainingSettings(s.training); !invalid.empty()) return invalid;
   if (std::string invalid = validateSamplerSettings(s.sampler); !invalid.empty()) return "sampler." + invalid;
-  // Lessons 3-5 run the samplers they teach (--sampler and the panel offer only those); lessons
-  // 1-2 and 6 run none, so their sampler is kept for the next lesson whatever it is.
-  if (s.lesson == Lesson::Langevin || s.lesson == Lesson::ReverseVsOde || s.lesson == Lesson::Guidance) {
-    if (!samplerFitsLesson(s.sampler.kind, s.lesson)) {
-      std::string fitting;
-      for (const SamplerKind kind : kAllSamplerKinds) {
-        if (samplerFitsLesson(kind, s.lesson)) fitting += (fitting.empty() ? "" : ", ") + std::string(samplerName(kind));
-      }
-      return "sampler.kind: expected a sampler of lesson " + std::to_string(lesson) + " (" + fitting + "), got " +
-             std::string(samplerName(s.sampler.kind));
-    }
-  }
   const bool comparesRuns = s.lesson == Lesson::ReverseVsOde || (s.lesson == Lesson::Langevin && s.compareSamplers);
   if (comparesRuns) {
     if (std::string invalid = validateSamplerSettings(s.comparison); !invalid.empty()) return "comparison." + invalid;
