@@ -236,7 +236,15 @@ QString ExportDialog::run() {
   }
   viewport_->makeCurrent();
   if (error.isEmpty()) error = job->error();
-  if (error.isEmpty()) error = job->finish();
+  if (error.isEmpty()) {
+    // ffmpeg makes a GIF's palette (and finishes an MP4) only after the last frame: say so
+    // rather than sit at 100%.
+    progress.setLabelText("Finishing " + QFileInfo(s.out).fileName() + " (ffmpeg is encoding)...");
+    progress.setCancelButton(nullptr);
+    QApplication::processEvents();
+    viewport_->makeCurrent();
+    error = job->finish();
+  }
   job.reset();  // releases its GL objects in this context
   viewport_->doneCurrent();
   progress.setValue(progress.maximum());
