@@ -66,8 +66,8 @@ int benchExport(const QStringList& args) {
   const int frames = static_cast<int>(read.integer("frames", 300, 1, 36000));
   const int repeats = static_cast<int>(read.integer("repeats", 1, 1, 100));
   QString size = parser.isSet("size") ? parser.value("size") : QString("1280x720");
-  const QStringList wh = size.split('x');
-  if (!read.failed() && (wh.size() != 2 || wh[0].toInt() < 16 || wh[1].toInt() < 16)) {
+  int width = 0, height = 0;
+  if (!read.failed() && (!io::parseSize(size, width, height) || width < 16 || height < 16)) {
     read.fail("--size: expected WxH such as 1280x720, got '" + io::clip(size) + "'");
   }
   const QString script = parser.isSet("baseline") ? parser.value("baseline")

@@ -42,13 +42,11 @@ class ExportJob {
   void cancel();
 
   int framesWritten() const { return written_; }
-  int frameCount() const { return frameCount(settings_); }
+  int frameCount() const { return exporting::frameCount(settings_); }
   const QString& error() const { return error_; }
   const ExportSettings& settings() const { return settings_; }
 
  private:
-  static int frameCount(const ExportSettings& s) { return exporting::frameCount(s); }
-
   Scene scene_;
   LearnedModels models_;
   ExportSettings settings_;

@@ -100,14 +100,8 @@ int runRenderCommand(int argc, char** argv) {
   if (!formatFromPath(settings.out, settings.format, error)) return fail("--" + error);
   // Absolute, so "." and ".." name a real folder whose sibling can hold the partial output.
   settings.out = QDir::cleanPath(QFileInfo(settings.out).absoluteFilePath());
-  if (parser.isSet("size")) {
-    const QStringList parts = parser.value("size").split('x');
-    bool okW = false, okH = false;
-    if (parts.size() == 2) {
-      settings.width = parts[0].toInt(&okW);
-      settings.height = parts[1].toInt(&okH);
-    }
-    if (!okW || !okH) return fail("--size: expected WxH such as 1920x1080, got '" + io::clip(parser.value("size")) + "'");
+  if (parser.isSet("size") && !io::parseSize(parser.value("size"), settings.width, settings.height)) {
+    return fail("--size: expected WxH such as 1920x1080, got '" + io::clip(parser.value("size")) + "'");
   }
   double uiScale = 1.0, quality = -1.0;
   if (!readNumber(parser, "fps", kMinFps, kMaxFps, settings.fps, error) ||

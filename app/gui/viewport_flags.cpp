@@ -282,13 +282,8 @@ QString applySceneFlags(const QCommandLineParser& parser, Scene& s, const Viewpo
 QString applyRunFlags(const QCommandLineParser& parser, ViewportFlags& flags) {
   QString error;
   if (parser.isSet("size")) {
-    const QStringList parts = parser.value("size").split('x');
-    bool okW = false, okH = false;
-    if (parts.size() == 2) {
-      flags.width = parts[0].toInt(&okW);
-      flags.height = parts[1].toInt(&okH);
-    }
-    if (!okW || !okH || flags.width < 640 || flags.height < 400 || flags.width > 8192 || flags.height > 8192) {
+    const bool ok = io::parseSize(parser.value("size"), flags.width, flags.height);
+    if (!ok || flags.width < 640 || flags.height < 400 || flags.width > 8192 || flags.height > 8192) {
       return "--size: expected WxH with W in [640, 8192] and H in [400, 8192], got '" + io::clip(parser.value("size")) + "'";
     }
   }

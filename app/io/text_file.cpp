@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QSaveFile>
+#include <QStringList>
 #include <QTemporaryFile>
 #include <qplatformdefs.h>
 #include <sys/stat.h>
@@ -129,6 +130,16 @@ QString writeFileAtomically(const QString& path, const QByteArray& contents) {
     return QStringLiteral("%1: write failed (%2)").arg(clip(path), file.errorString());
   }
   return {};
+}
+
+bool parseSize(const QString& text, int& width, int& height) {
+  const QStringList parts = text.split('x');
+  bool okW = false, okH = false;
+  if (parts.size() == 2) {
+    width = parts[0].toInt(&okW);
+    height = parts[1].toInt(&okH);
+  }
+  return okW && okH;
 }
 
 }  // namespace scorescope::io

@@ -23,6 +23,10 @@ inline constexpr qint64 kMaxCsvLineBytes = 1LL << 20; // 1 MiB: no valid row com
 // QByteArray: byte) outside printable ASCII 0x20..0x7E becomes '?' (line breaks, tabs, NUL,
 // escape sequences, non-ASCII), and anything past `max` characters is cut and marked with "...".
 QString clip(const QString& text, int max = 60);
+
+// "WxH" (two integers around an 'x', such as 1920x1080) into width and height; false when `text`
+// is not of that form. The callers check the ranges and word the message.
+bool parseSize(const QString& text, int& width, int& height);
 QString clip(const QByteArray& text, int max = 60);
 
 // "16 MiB", "1 GiB".
